@@ -1,0 +1,773 @@
+"""``RegularizedMLPClassifier``: the scikit-learn shell around the trainer."""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import check_random_state, column_or_1d
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import (
+    _check_partial_fit_first_call,
+    type_of_target,
+    unique_labels,
+)
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from ._layout import Layout
+from ._network import ACTIVATIONS, DERIVATIVES, Network, forward
+from ._optimizers import make_optimizer
+from ._penalties import PENALTIES, make_penalty
+from ._styles import STYLES, Style
+from ._trainer import Progress, StochasticConfig, StochasticTrainer, fit_lbfgs
+
+_STOCHASTIC_SOLVERS = ("sgd", "adam")
+LOSSES = ("log_loss", "squared_error")
+
+
+class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
+    """Multi-layer perceptron classifier with an explicit penalty style.
+
+    A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`
+    (same parameters, defaults and fitted attributes) in which the penalty
+    (``penalty``), its strength (``alpha``) and the way it is applied during
+    training (``penalty_style``) are explicit hyperparameters with exactly
+    defined units.
+
+    The data loss L is the mean over samples (the sample-weighted mean when
+    ``sample_weight`` is given) of the per-sample loss; ``alpha`` does *not*
+    depend on the batch size, unlike ``MLPClassifier``'s.  The penalty R acts
+    on the connection weights (and the intercepts when
+    ``penalize_intercepts=True``)::
+
+        'l1':          R(W) = sum |w|
+        'l2':          R(W) = 1/2 sum w**2
+        'elasticnet':  R(W) = l1_ratio sum |w| + (1 - l1_ratio) 1/2 sum w**2
+
+    One optimizer step, with learning rate eta_t, optimizer update Delta(.)
+    and per-weight step size h (eta_t for sgd; for adam, the bias-corrected
+    rate divided by ``sqrt(v) + epsilon``), is, by ``penalty_style``:
+
+    ``'gradient'``
+        ``W <- W - Delta(g + alpha dR(W))``: the penalty is part of the
+        objective L + alpha R and the optimizer (momentum, adam) sees it.
+        alpha is an objective weight.
+    ``'decoupled'``
+        ``W <- W - Delta(g) - s_t alpha dR(W_old)`` with
+        ``s_t = eta_t / learning_rate_init``: a fixed shrink per step, not
+        multiplied by the learning rate.  alpha is a shrink per step.
+    ``'multiplicative'``
+        ``W <- alpha W_old - Delta(g)``, ``penalty='l2'`` only: alpha in
+        (0, 1] is the fraction of each weight kept per step (e.g. 0.97).
+    ``'proximal'``
+        ``W <- prox_{h alpha R}(W - Delta(g))``: soft-threshold at
+        ``h alpha`` for L1 (exact zeros), division by ``1 + h alpha`` for L2,
+        both for the elastic net.  alpha is an objective weight.
+    ``'cumulative'``
+        The cumulative L1 penalty with clipping of Tsuruoka, Tsujii and
+        Ananiadou (2009), as ``SGDClassifier`` applies it; needs an L1 part.
+        The L2 part of an elastic net is a factor
+        ``max(0, 1 - h alpha (1 - l1_ratio))`` on the old weights.
+        alpha is an objective weight.
+
+    With plain sgd (no momentum, constant rate eta), ``'gradient'`` with
+    alpha, ``'decoupled'`` with ``eta * alpha`` and, for L2,
+    ``'multiplicative'`` with ``1 - eta * alpha`` give the same weights.
+    Only ``'proximal'`` and ``'cumulative'`` produce exact zeros under L1.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        The ith element is the number of neurons in the ith hidden layer.
+    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
+        Activation function of the hidden layers.
+    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+        The optimizer.  ``'lbfgs'`` minimises L + alpha R with scipy's
+        L-BFGS-B and accepts only ``penalty_style='gradient'`` with
+        ``penalty`` None or ``'l2'``.
+    alpha : float, default=1e-4
+        Strength of the penalty, in the unit of ``penalty_style`` (see above).
+    batch_size : int or 'auto', default='auto'
+        Minibatch size of the stochastic solvers; 'auto' is
+        ``min(200, n_samples)``.
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Learning-rate schedule of ``solver='sgd'``, as in ``MLPClassifier``.
+    learning_rate_init : float, default=0.001
+        Initial learning rate of sgd and adam.
+    power_t : float, default=0.5
+        Exponent of the 'invscaling' schedule.
+    max_iter : int, default=200
+        Maximum number of epochs (stochastic solvers) or iterations (lbfgs).
+    shuffle : bool, default=True
+        Whether to shuffle the samples in each epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, the validation split and shuffling,
+        with the same draws in the same order as ``MLPClassifier``.
+    tol : float, default=1e-4
+        Tolerance of the stopping rule (see ``n_iter_no_change``).
+    verbose : bool, default=False
+        Print progress messages.
+    warm_start : bool, default=False
+        Reuse the previous weights as initialisation (with a fresh optimizer
+        and style state).
+    momentum : float, default=0.9
+        Momentum of sgd, in [0, 1].
+    nesterovs_momentum : bool, default=True
+        Whether sgd uses Nesterov's momentum.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data and stop when
+        its accuracy stops improving; the best weights are restored.
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping.
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Adam's moment decay rates, in [0, 1).
+    epsilon : float, default=1e-8
+        Adam's numerical-stability term.
+    n_iter_no_change : int, default=10
+        Number of epochs without an improvement of at least ``tol`` before
+        stopping (or, with the 'adaptive' schedule, dividing the rate by 5).
+    max_fun : int, default=15000
+        Maximum number of loss evaluations of lbfgs.
+    penalty : {'l2', 'l1', 'elasticnet'} or None, default='l2'
+        The penalty R.  None applies no penalty, whatever the style.
+    l1_ratio : float, default=0.5
+        Share of L1 in the elastic net, in [0, 1].
+    penalty_style : {'gradient', 'decoupled', 'multiplicative', 'proximal', \
+'cumulative'}, default='gradient'
+        Where and how the penalty enters each optimizer step (see above).
+    penalize_intercepts : bool, default=False
+        Whether the intercepts are penalized too.
+    loss : {'log_loss', 'squared_error'}, default='log_loss'
+        Per-sample data loss on the output units (softmax for multiclass,
+        one logistic unit for binary, one per label for multilabel).
+        ``'squared_error'`` is ``1/2 sum_k (o_k - t_k)**2``, backpropagated
+        through the output units' Jacobian.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    coefs_ : list of ndarray
+        Weight matrix of each layer, ``coefs_[i]`` of shape
+        ``(units[i], units[i + 1])``.
+    intercepts_ : list of ndarray
+        Intercept vector of each layer.
+    loss_ : float
+        The last recorded value of the training objective (or data loss for
+        'decoupled' and 'multiplicative', which have no objective).
+    loss_curve_ : list of float
+        Per-epoch value of that loss (stochastic solvers only): each batch's
+        value at the weights before its step, averaged over the epoch
+        weighted by batch size.
+    best_loss_ : float or None
+        Lowest value in ``loss_curve_`` (None with early stopping).
+    validation_scores_ : list of float or None
+        Held-out accuracy per epoch with early stopping, else None.
+    best_validation_score_ : float or None
+        Best held-out accuracy with early stopping, else None.
+    n_iter_ : int
+        Number of epochs (iterations for lbfgs) run by the last fit.
+    t_ : int
+        Number of training samples seen by the stochastic solvers.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+    n_layers_ : int
+        Number of layers, input and output included.
+    n_outputs_ : int
+        Number of output units.
+    out_activation_ : str
+        Output activation, 'softmax' or 'logistic'.
+    sparsity_ : float
+        Fraction of connection weights (``coefs_``) that are exactly zero.
+
+    See Also
+    --------
+    sklearn.neural_network.MLPClassifier : The classifier this one replaces.
+
+    References
+    ----------
+    Y. Tsuruoka, J. Tsujii and S. Ananiadou (2009). Stochastic gradient
+    descent training for L1-regularized log-linear models with cumulative
+    penalty. ACL-IJCNLP.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn_nnreg import RegularizedMLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = RegularizedMLPClassifier(
+    ...     hidden_layer_sizes=(16,), solver="sgd", learning_rate_init=0.05,
+    ...     penalty="l1", alpha=1e-3, penalty_style="proximal",
+    ...     max_iter=300, random_state=0,
+    ... ).fit(X, y)
+    >>> clf.score(X, y) > 0.9
+    True
+    >>> clf.sparsity_ > 0
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(DERIVATIVES))],
+        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "penalty": [StrOptions(set(PENALTIES)), None],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "penalty_style": [StrOptions(set(STYLES))],
+        "penalize_intercepts": ["boolean"],
+        "loss": [StrOptions(set(LOSSES))],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        penalty="l2",
+        l1_ratio=0.5,
+        penalty_style="gradient",
+        penalize_intercepts=False,
+        loss="log_loss",
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.penalty = penalty
+        self.l1_ratio = l1_ratio
+        self.penalty_style = penalty_style
+        self.penalize_intercepts = penalize_intercepts
+        self.loss = loss
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to data X and labels y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a 0/1 indicator matrix for multilabel data.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights; the data loss is their weighted mean.
+
+        Returns
+        -------
+        self : RegularizedMLPClassifier
+            The fitted estimator.
+        """
+        self._validate_params()
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    @available_if(lambda est: est._check_solver())
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """One epoch over (X, y), keeping optimizer and style state.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+        classes : array-like of shape (n_classes,), default=None
+            All classes over all calls; required on the first call.
+
+        Returns
+        -------
+        self : RegularizedMLPClassifier
+            The updated estimator.
+        """
+        self._validate_params()
+        if _check_partial_fit_first_call(self, classes):
+            self._label_binarizer = LabelBinarizer()
+            if type_of_target(y).startswith("multilabel"):
+                self._label_binarizer.fit(y)
+            else:
+                self._label_binarizer.fit(classes)
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def _check_solver(self):
+        if self.solver not in _STOCHASTIC_SOLVERS:
+            raise AttributeError(
+                "partial_fit is only available for the stochastic solvers "
+                f"'sgd' and 'adam', not solver={self.solver!r}."
+            )
+        return True
+
+    def _fit(self, X, y, sample_weight, incremental):
+        hidden = self._hidden_sizes()
+        penalty = self._resolve_penalty()
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        first_pass = not hasattr(self, "coefs_") or (
+            not self.warm_start and not incremental
+        )
+        X, Y = self._validate_input(X, y, incremental, reset=first_pass)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            )
+        units = [X.shape[1], *hidden, Y.shape[1]]
+        layout = Layout(units)
+        rng = check_random_state(self.random_state)
+        if first_pass:
+            flat = self._initialize(layout, Y, rng, X.dtype)
+        else:
+            flat = self._packed_weights(layout, X.dtype)
+        network = Network(layout, self.activation, self.out_activation_, self.loss)
+        if self.solver == "lbfgs":
+            self._run_lbfgs(network, flat, X, Y, sample_weight, penalty)
+        else:
+            self._run_stochastic(
+                network, flat, X, Y, sample_weight, penalty, rng, incremental
+            )
+        self._set_weights(layout, flat)
+        return self
+
+    def _hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        if not hasattr(sizes, "__iter__"):
+            sizes = [sizes]
+        sizes = list(sizes)
+        if any(not isinstance(s, Integral) or s <= 0 for s in sizes):
+            raise ValueError(
+                f"hidden_layer_sizes must be positive integers, got {sizes}."
+            )
+        return [int(s) for s in sizes]
+
+    def _validate_input(self, X, y, incremental, reset):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32),
+            reset=reset,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
+            self._label_binarizer = LabelBinarizer()
+            self._label_binarizer.fit(y)
+            self.classes_ = self._label_binarizer.classes_
+        else:
+            self._check_known_classes(y)
+        if self._label_binarizer.y_type_ != "multilabel-indicator":
+            if len(self.classes_) < 2:
+                raise ValueError(
+                    "RegularizedMLPClassifier needs samples of at least 2 classes "
+                    f"in the data, but the data contains only one class: "
+                    f"{self.classes_[0]!r}."
+                )
+        Y = self._label_binarizer.transform(y).astype(X.dtype)
+        return X, Y
+
+    def _check_known_classes(self, y):
+        classes = unique_labels(y)
+        if self.warm_start:
+            if set(classes) != set(self.classes_):
+                raise ValueError(
+                    "warm_start can only be used where `y` has the same classes "
+                    f"as in the previous call to fit. Previously got "
+                    f"{self.classes_}, `y` has {classes}"
+                )
+        elif len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
+            raise ValueError(
+                "`y` has classes not in `self.classes_`. "
+                f"`self.classes_` has {self.classes_}. 'y' has {classes}."
+            )
+
+    def _initialize(self, layout, Y, rng, dtype):
+        """Glorot-uniform weights, drawn exactly as MLPClassifier draws them."""
+        self.n_outputs_ = Y.shape[1]
+        self.n_layers_ = layout.n_layers
+        if self._label_binarizer.y_type_ == "multiclass":
+            self.out_activation_ = "softmax"
+        else:
+            self.out_activation_ = "logistic"
+        factor = 2.0 if self.activation == "logistic" else 6.0
+        coefs, intercepts = [], []
+        for fan_in, fan_out in layout.coef_shapes:
+            bound = np.sqrt(factor / (fan_in + fan_out))
+            coefs.append(rng.uniform(-bound, bound, (fan_in, fan_out)))
+            intercepts.append(rng.uniform(-bound, bound, fan_out))
+        self._progress = None
+        for name in ("_optimizer_state", "_style_state", "_best_params"):
+            self.__dict__.pop(name, None)
+        return layout.pack(coefs, intercepts, dtype)
+
+    def _packed_weights(self, layout, dtype):
+        """A copy of the current weights (so a failed fit changes nothing)."""
+        shapes = [c.shape for c in self.coefs_]
+        if shapes != layout.coef_shapes:
+            raise ValueError(
+                "warm_start and partial_fit need the same network shape as the "
+                f"previous fit: its weights have shapes {shapes}, the current "
+                f"data and hidden_layer_sizes need {layout.coef_shapes}. Set "
+                "warm_start=False to start afresh."
+            )
+        return layout.pack(self.coefs_, self.intercepts_, dtype)
+
+    def _set_weights(self, layout, flat):
+        self.coefs_ = layout.coefs(flat)
+        self.intercepts_ = layout.intercepts(flat)
+        self.sparsity_ = float(np.mean(flat[: layout.n_coef] == 0))
+
+    # -------------------------------------------------------- penalty rules
+    def _resolve_penalty(self):
+        """The penalty object, after checking the penalty/style/solver combination."""
+        if self.penalty is None:
+            return None
+        penalty = make_penalty(self.penalty, self.l1_ratio)
+        style = self.penalty_style
+        if self.solver == "lbfgs":
+            self._check_lbfgs(penalty)
+        if style == "multiplicative":
+            self._check_multiplicative(penalty)
+        elif style == "cumulative" and not penalty.l1:
+            raise ValueError(
+                "penalty_style='cumulative' is a cumulative L1 penalty and needs "
+                f"an L1 part, but penalty={self.penalty!r} with "
+                f"l1_ratio={self.l1_ratio} has none. Use penalty='l1' or "
+                "'elasticnet' with l1_ratio > 0, or another penalty_style "
+                "('gradient', 'decoupled', 'proximal') for L2."
+            )
+        elif style == "decoupled" and self.alpha * penalty.l2 >= 1:
+            raise ValueError(
+                "penalty_style='decoupled' shrinks each weight by "
+                f"alpha * (L2 share) = {self.alpha * penalty.l2:g} of itself per "
+                "step, which is >= 1 and would flip the sign of every weight. "
+                "Use alpha * (L2 share) < 1 (decoupled alpha is about "
+                "learning_rate * gradient-style alpha)."
+            )
+        return penalty
+
+    def _check_lbfgs(self, penalty):
+        if self.penalty_style != "gradient":
+            raise ValueError(
+                f"solver='lbfgs' takes no steps, so penalty_style="
+                f"{self.penalty_style!r} has no meaning with it. Use "
+                "penalty_style='gradient' (minimise L + alpha * R) with lbfgs, "
+                "or solver='sgd' or 'adam' for the other styles."
+            )
+        if penalty.l1:
+            raise ValueError(
+                f"solver='lbfgs' supports penalty=None or 'l2', not "
+                f"penalty={self.penalty!r}: the L1 part is not smooth. Use "
+                "solver='sgd' or 'adam' (penalty_style='proximal' gives exact "
+                "zeros) for L1 and the elastic net."
+            )
+
+    def _check_multiplicative(self, penalty):
+        if self.penalty != "l2":
+            raise ValueError(
+                "penalty_style='multiplicative' keeps a fraction alpha of each "
+                "weight per step, which is an L2 shrink; it has no form for "
+                f"penalty={self.penalty!r} with an L1 part. Use penalty='l2', or "
+                "penalty_style='decoupled' (constant shrink per step) or "
+                "'proximal' / 'cumulative' (exact zeros) for L1."
+            )
+        if not 0 < self.alpha <= 1:
+            raise ValueError(
+                "penalty_style='multiplicative' takes alpha as the fraction of "
+                f"each weight kept per step, in (0, 1]; got alpha={self.alpha}. "
+                "A gradient-style lambda translates to 1 - learning_rate * lambda."
+            )
+        if self.alpha < 0.5:
+            warnings.warn(
+                f"penalty_style='multiplicative' with alpha={self.alpha} keeps "
+                "less than half of every weight at each step; typical values "
+                "are close to 1 (e.g. 0.999).",
+                UserWarning,
+                stacklevel=5,
+            )
+
+    def _make_style(self, penalty):
+        if penalty is None:
+            return Style(None, 0.0, self.learning_rate_init)
+        return STYLES[self.penalty_style](penalty, self.alpha, self.learning_rate_init)
+
+    # -------------------------------------------------------------- solvers
+    def _run_lbfgs(self, network, flat, X, Y, sample_weight, penalty):
+        result = fit_lbfgs(
+            network,
+            flat,
+            X,
+            Y,
+            sample_weight,
+            penalty,
+            self.alpha,
+            self.penalize_intercepts,
+            {"maxiter": self.max_iter, "maxfun": self.max_fun, "gtol": self.tol},
+        )
+        params = result.x.astype(flat.dtype)
+        if not np.isfinite(params).all() or not np.isfinite(result.fun):
+            raise ValueError(
+                "lbfgs produced non-finite weights. Scale the inputs (for "
+                "example with StandardScaler) or lower alpha."
+            )
+        flat[...] = params
+        self.n_iter_ = min(int(result.nit), self.max_iter)
+        self.loss_ = float(result.fun)
+
+    def _run_stochastic(
+        self, network, flat, X, Y, sample_weight, penalty, rng, incremental
+    ):
+        progress = self._progress_for_fit()
+        optimizer = make_optimizer(self, flat.size, flat.dtype)
+        style = self._make_style(penalty)
+        pen_size = flat[network.layout.penalized_slice(self.penalize_intercepts)].size
+        style.init_state(pen_size, flat.dtype, optimizer.per_coordinate_step)
+        if incremental:
+            self._restore_solver_state(optimizer, style)
+        validation = None
+        if self.early_stopping:
+            X, Y, sample_weight, validation = self._split_validation(
+                X, Y, sample_weight, rng
+            )
+            if progress.best_params is None:
+                progress.best_params = flat.copy()
+        trainer = StochasticTrainer(
+            network,
+            optimizer,
+            style,
+            penalty,
+            self._stochastic_config(X.shape[0], incremental),
+            self._divergence_hint(penalty),
+        )
+        trainer.run(flat, X, Y, sample_weight, rng, progress, validation)
+        self._store_progress(progress, optimizer, style)
+
+    def _stochastic_config(self, n_samples, incremental):
+        if self.batch_size == "auto":
+            batch_size = min(200, n_samples)
+        else:
+            if self.batch_size > n_samples:
+                warnings.warn(
+                    "Got `batch_size` less than 1 or larger than sample size. "
+                    "It is going to be clipped",
+                    stacklevel=5,
+                )
+            batch_size = int(np.clip(self.batch_size, 1, n_samples))
+        return StochasticConfig(
+            batch_size=batch_size,
+            max_iter=self.max_iter,
+            shuffle=self.shuffle,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            early_stopping=self.early_stopping,
+            verbose=bool(self.verbose),
+            incremental=incremental,
+            penalize_intercepts=self.penalize_intercepts,
+        )
+
+    def _divergence_hint(self, penalty):
+        hint = f"learning_rate_init (now {self.learning_rate_init})"
+        if penalty is not None and self.penalty_style != "multiplicative":
+            hint += f" or alpha (now {self.alpha})"
+        return hint
+
+    def _split_validation(self, X, Y, sample_weight, rng):
+        """Hold out validation data exactly as MLPClassifier does."""
+        stratify = Y if Y.shape[1] == 1 else None
+        arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
+        parts = train_test_split(
+            *arrays,
+            random_state=rng,
+            test_size=self.validation_fraction,
+            stratify=stratify,
+        )
+        X_train, X_val, Y_train, Y_val = parts[:4]
+        sw_train, sw_val = parts[4:] if sample_weight is not None else (None, None)
+        if X_val.shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset."
+            )
+        return X_train, Y_train, sw_train, (X_val, Y_val, sw_val)
+
+    def _progress_for_fit(self):
+        progress = getattr(self, "_progress", None)
+        if progress is None:
+            progress = Progress()
+            if self.early_stopping:
+                progress.validation_scores = []
+                progress.best_validation_score = -np.inf
+                progress.best_loss = None
+        progress.best_params = getattr(self, "_best_params", None)
+        return progress
+
+    def _restore_solver_state(self, optimizer, style):
+        state = getattr(self, "_optimizer_state", None)
+        if state is not None and state.get("solver") == self.solver:
+            optimizer.set_state(state)
+        style_state = getattr(self, "_style_state", None)
+        if style_state and style_state.keys() == style.state.keys():
+            style.state = {k: np.array(v, copy=True) for k, v in style_state.items()}
+
+    def _store_progress(self, progress, optimizer, style):
+        self.n_iter_ = progress.n_iter
+        self.t_ = progress.t
+        self.loss_ = progress.loss
+        self.loss_curve_ = progress.loss_curve
+        self.best_loss_ = progress.best_loss
+        self.validation_scores_ = progress.validation_scores
+        self.best_validation_score_ = progress.best_validation_score
+        self._no_improvement_count = progress.no_improvement_count
+        if progress.best_params is not None:
+            self._best_params = progress.best_params
+        progress.best_params = None
+        self._progress = progress
+        self._optimizer_state = {"solver": self.solver, **optimizer.get_state()}
+        self._style_state = style.state
+
+    # -------------------------------------------------------------- predict
+    def _output(self, X):
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+        return forward(
+            self.coefs_, self.intercepts_, X, self.activation, self.out_activation_
+        )
+
+    def predict(self, X):
+        """Predict class labels for X.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            The predicted classes.
+        """
+        output = self._output(X)
+        if self.n_outputs_ == 1:
+            output = output.ravel()
+        return self._label_binarizer.inverse_transform(output)
+
+    def predict_proba(self, X):
+        """Probability estimates.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            The probability of each class, in the order of ``classes_``.
+        """
+        output = self._output(X)
+        if self.n_outputs_ == 1:
+            return np.hstack([1 - output, output])
+        return output
+
+    def predict_log_proba(self, X):
+        """Logarithm of the probability estimates.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            ``log(predict_proba(X))``.
+        """
+        proba = self.predict_proba(X)
+        return np.log(proba, out=proba)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+# The public registries double as the allowed values of the parameters.
+__all__ = ["RegularizedMLPClassifier", "ACTIVATIONS", "STYLES", "PENALTIES"]

@@ -1,0 +1,161 @@
+"""Stochastic optimizers over one flat parameter vector.
+
+An optimizer turns a gradient into ``delta``, the amount subtracted from the
+parameters, and reports the step size ``h`` it used: the scalar learning rate
+for sgd, the per-coordinate ``lr_t / (sqrt(v) + epsilon)`` for adam.  It knows
+nothing about penalties, stopping or printing.  Its state is a dict of plain
+arrays and floats (``get_state`` / ``set_state``) so that an estimator can keep
+it between ``partial_fit`` calls and pickle it cleanly.
+
+The arithmetic follows ``sklearn.neural_network._stochastic_optimizers`` so
+that the two produce the same iterates.
+"""
+
+import numpy as np
+
+
+class SGD:
+    """Stochastic gradient descent with (Nesterov) momentum and schedules."""
+
+    per_coordinate_step = False
+
+    def __init__(
+        self, size, dtype, learning_rate_init, schedule, momentum, nesterov, power_t
+    ):
+        self.learning_rate_init = float(learning_rate_init)
+        self.learning_rate = float(learning_rate_init)
+        self.schedule = schedule
+        self.momentum = float(momentum)
+        self.nesterov = nesterov
+        self.power_t = power_t
+        self.velocity = np.zeros(size, dtype=dtype) if self.momentum else None
+
+    @property
+    def scalar_rate(self):
+        """The current scalar rate eta_t: the schedule's rate."""
+        return self.learning_rate
+
+    def direction(self, grad, delta, need_step_size=False):
+        """Write the subtracted update into ``delta``; return the step size."""
+        lr = self.learning_rate
+        if self.velocity is None:
+            np.multiply(grad, lr, out=delta)
+            return lr
+        # velocity <- momentum * velocity - lr * grad; update = velocity, or
+        # for Nesterov momentum * velocity - lr * grad.  delta = -update.
+        np.multiply(grad, lr, out=delta)
+        self.velocity *= self.momentum
+        self.velocity -= delta
+        if self.nesterov:
+            np.multiply(self.velocity, -self.momentum, out=delta)
+            delta += grad * lr
+        else:
+            np.negative(self.velocity, out=delta)
+        return lr
+
+    def iteration_ends(self, time_step):
+        if self.schedule == "invscaling":
+            self.learning_rate = self.learning_rate_init / (time_step + 1) ** self.power_t
+
+    def trigger_stopping(self, msg, verbose):
+        """True to stop; for the adaptive schedule, divide the rate by 5 first."""
+        if self.schedule != "adaptive":
+            if verbose:
+                print(msg + " Stopping.")
+            return True
+        if self.learning_rate <= 1e-6:
+            if verbose:
+                print(msg + " Learning rate too small. Stopping.")
+            return True
+        self.learning_rate /= 5.0
+        if verbose:
+            print(msg + " Setting learning rate to %f" % self.learning_rate)
+        return False
+
+    def get_state(self):
+        return {"learning_rate": self.learning_rate, "velocity": self.velocity}
+
+    def set_state(self, state):
+        self.learning_rate = state["learning_rate"]
+        if state["velocity"] is not None and self.velocity is not None:
+            self.velocity = state["velocity"].astype(self.velocity.dtype, copy=True)
+
+
+class Adam:
+    """Adam (Kingma and Ba, 2014) as in scikit-learn's MLP."""
+
+    per_coordinate_step = True
+
+    def __init__(self, size, dtype, learning_rate_init, beta_1, beta_2, epsilon):
+        self.learning_rate_init = float(learning_rate_init)
+        self.learning_rate = float(learning_rate_init)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.t = 0
+        self.m = np.zeros(size, dtype=dtype)
+        self.v = np.zeros(size, dtype=dtype)
+        self._denominator = np.empty(size, dtype=dtype)
+
+    @property
+    def scalar_rate(self):
+        """The scalar rate eta_t of adam: ``learning_rate_init``."""
+        return self.learning_rate_init
+
+    def direction(self, grad, delta, need_step_size=False):
+        """Write the subtracted update into ``delta``; return the step size.
+
+        The step size is only computed (as a new array) when asked for.
+        """
+        self.t += 1
+        self.m *= self.beta_1
+        np.multiply(grad, 1 - self.beta_1, out=delta)
+        self.m += delta
+        self.v *= self.beta_2
+        np.multiply(grad, grad, out=delta)
+        delta *= 1 - self.beta_2
+        self.v += delta
+        rate = (
+            self.learning_rate_init
+            * np.sqrt(1 - self.beta_2**self.t)
+            / (1 - self.beta_1**self.t)
+        )
+        self.learning_rate = rate
+        denominator = np.sqrt(self.v, out=self._denominator)
+        denominator += self.epsilon
+        np.multiply(self.m, rate, out=delta)
+        delta /= denominator
+        if need_step_size:
+            return rate / denominator
+        return None
+
+    def iteration_ends(self, time_step):
+        pass
+
+    def trigger_stopping(self, msg, verbose):
+        if verbose:
+            print(msg + " Stopping.")
+        return True
+
+    def get_state(self):
+        return {"t": self.t, "m": self.m, "v": self.v}
+
+    def set_state(self, state):
+        self.t = state["t"]
+        self.m = state["m"].astype(self.m.dtype, copy=True)
+        self.v = state["v"].astype(self.v.dtype, copy=True)
+
+
+def make_optimizer(est, size, dtype):
+    """The optimizer an estimator's parameters ask for."""
+    if est.solver == "sgd":
+        return SGD(
+            size,
+            dtype,
+            est.learning_rate_init,
+            est.learning_rate,
+            est.momentum,
+            est.nesterovs_momentum,
+            est.power_t,
+        )
+    return Adam(size, dtype, est.learning_rate_init, est.beta_1, est.beta_2, est.epsilon)
