@@ -6,8 +6,20 @@ applied during training (``penalty_style``) are explicit hyperparameters.
 """
 
 from ._classifier import RegularizedMLPClassifier
+from ._grid import best_alpha_per_style, common_alpha, style_param_grid
 from ._trainer import TrainingDivergedError
+from ._translate import from_keras_l1_l2, to_keras_l1_l2, translate_alpha
 
 __version__ = "0.1.0"
 
-__all__ = ["RegularizedMLPClassifier", "TrainingDivergedError", "__version__"]
+__all__ = [
+    "RegularizedMLPClassifier",
+    "TrainingDivergedError",
+    "best_alpha_per_style",
+    "common_alpha",
+    "from_keras_l1_l2",
+    "style_param_grid",
+    "to_keras_l1_l2",
+    "translate_alpha",
+    "__version__",
+]

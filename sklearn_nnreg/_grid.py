@@ -1,0 +1,194 @@
+"""Parameter grids that line up one list of alphas across penalty styles."""
+
+import numpy as np
+
+from ._translate import STYLE_CONVENTIONS, translate_alpha
+
+_DEFAULT_LR = 0.001
+
+
+def _style_alphas(alphas, style, penalty, learning_rate_init, l1_ratio, momentum):
+    """The alphas translated into ``style``'s units; invalid ones left out."""
+    kept = []
+    for alpha in alphas:
+        try:
+            value = translate_alpha(
+                alpha,
+                penalty=penalty,
+                source="gradient",
+                target=style,
+                learning_rate_init=learning_rate_init,
+                l1_ratio=l1_ratio,
+                momentum=momentum or 0.0,
+            )
+        except ValueError:
+            continue
+        l2_share = {"l1": 0.0, "l2": 1.0}.get(penalty, 1.0 - l1_ratio)
+        if style == "decoupled" and value * l2_share >= 1:
+            continue  # the estimator refuses a shrink that flips signs
+        kept.append(value)
+    return kept
+
+
+def style_param_grid(
+    alphas,
+    *,
+    penalty,
+    styles=None,
+    learning_rate_init=_DEFAULT_LR,
+    l1_ratio=0.5,
+    momentum=None,
+    prefix="",
+):
+    """A ``GridSearchCV`` grid whose alphas line up across penalty styles.
+
+    The same alphas, given as objective weights (the unit of
+    ``penalty_style='gradient'``), are translated into each style's own unit
+    with :func:`translate_alpha`, so that row k of every style means "the
+    same lambda".  Combinations a style cannot express are left out: any
+    alpha for ``'multiplicative'`` with an L1 part, ``'cumulative'`` without
+    one, a multiplicative keep-fraction <= 0, a decoupled L2 shrink >= 1.
+    Each dict also fixes ``penalty``, ``l1_ratio`` and ``learning_rate_init``,
+    since the translation depends on them.
+
+    Parameters
+    ----------
+    alphas : sequence of float
+        Objective weights, non-negative.
+    penalty : {'l1', 'l2', 'elasticnet'}
+        The penalty.
+    styles : sequence of str, default=None
+        Styles to include; all five by default.
+    learning_rate_init : float, default=0.001
+        The learning rate the searched estimators use.
+    l1_ratio : float, default=0.5
+        The elastic net's L1 share.
+    momentum : float, default=None
+        The sgd momentum of the searched estimators.  When given, it is fixed
+        in every dict and the translation uses the effective rate
+        ``learning_rate_init / (1 - momentum)`` (see :func:`translate_alpha`);
+        when None, the translation assumes plain sgd (exact with
+        ``momentum=0``) and the estimators keep their own momentum.
+    prefix : str, default=''
+        Prepended to every key, e.g. ``'regularizedmlpclassifier__'`` for a
+        pipeline step.
+
+    Returns
+    -------
+    param_grid : list of dict
+        One dict per style that keeps at least one alpha.
+
+    Examples
+    --------
+    >>> from sklearn_nnreg import style_param_grid
+    >>> grid = style_param_grid([1e-3, 1e-2], penalty="l2",
+    ...                         styles=["gradient", "decoupled"],
+    ...                         learning_rate_init=0.1)
+    >>> [(g["penalty_style"], g["alpha"]) for g in grid]
+    [(['gradient'], [0.001, 0.01]), (['decoupled'], [0.0001, 0.001])]
+    """
+    styles = STYLE_CONVENTIONS if styles is None else tuple(styles)
+    for style in styles:
+        if style not in STYLE_CONVENTIONS:
+            raise ValueError(
+                f"Unknown penalty style {style!r}; use one of {STYLE_CONVENTIONS}."
+            )
+    alphas = [float(a) for a in np.atleast_1d(alphas)]
+    if not alphas or any(not a >= 0 for a in alphas):
+        raise ValueError(f"alphas must be non-negative numbers; got {alphas}.")
+    grid = []
+    for style in styles:
+        values = _style_alphas(
+            alphas, style, penalty, learning_rate_init, l1_ratio, momentum
+        )
+        if not values:
+            continue
+        entry = {
+            "penalty": [penalty],
+            "penalty_style": [style],
+            "alpha": values,
+            "learning_rate_init": [learning_rate_init],
+        }
+        if penalty == "elasticnet":
+            entry["l1_ratio"] = [l1_ratio]
+        if momentum is not None:
+            entry["momentum"] = [momentum]
+        grid.append({prefix + key: value for key, value in entry.items()})
+    return grid
+
+
+_MISSING = object()
+
+
+def _param(params, name, default=_MISSING):
+    """``params[name]`` or the pipeline-prefixed ``params['...__name']``."""
+    for key, value in params.items():
+        if key == name or key.endswith("__" + name):
+            return value
+    if default is _MISSING:
+        raise KeyError(name)
+    return default
+
+
+def common_alpha(cv_results):
+    """The alpha of each row of ``cv_results_``, in objective units.
+
+    Parameters
+    ----------
+    cv_results : dict
+        ``GridSearchCV.cv_results_`` from a grid made by
+        :func:`style_param_grid` (it needs ``penalty``, ``penalty_style``,
+        ``alpha`` and ``learning_rate_init`` in every row's params).
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_candidates,)
+        Each candidate's alpha as an objective weight.
+    """
+    out = []
+    for params in cv_results["params"]:
+        out.append(
+            translate_alpha(
+                _param(params, "alpha"),
+                penalty=_param(params, "penalty"),
+                source=_param(params, "penalty_style"),
+                target="gradient",
+                learning_rate_init=_param(params, "learning_rate_init"),
+                l1_ratio=_param(params, "l1_ratio", 0.5),
+                momentum=_param(params, "momentum", 0.0),
+            )
+        )
+    return np.array(out, dtype=float)
+
+
+def best_alpha_per_style(cv_results):
+    """The best candidate of each style in a ``cv_results_``, in both units.
+
+    Parameters
+    ----------
+    cv_results : dict
+        ``GridSearchCV.cv_results_`` from a grid made by
+        :func:`style_param_grid`.
+
+    Returns
+    -------
+    best : dict
+        ``{style: {'alpha', 'common_alpha', 'mean_test_score',
+        'std_test_score', 'index'}}`` where ``alpha`` is in the style's own
+        unit, ``common_alpha`` in objective units and ``index`` the row in
+        ``cv_results``.
+    """
+    commons = common_alpha(cv_results)
+    means = np.asarray(cv_results["mean_test_score"], dtype=float)
+    best = {}
+    for i, params in enumerate(cv_results["params"]):
+        style = _param(params, "penalty_style")
+        if style not in best or means[i] > means[best[style]["index"]]:
+            best[style] = {
+                "alpha": float(_param(params, "alpha")),
+                "common_alpha": float(commons[i]),
+                "mean_test_score": float(means[i]),
+                "std_test_score": float(cv_results["std_test_score"][i]),
+                "index": i,
+            }
+    return best
