@@ -1,6 +1,9 @@
 """``RegularizedMLPClassifier``: the scikit-learn shell around the trainer."""
 
+import copy
+import dataclasses
 import warnings
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -8,6 +11,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, column_or_1d
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
@@ -26,7 +30,13 @@ from ._network import ACTIVATIONS, DERIVATIVES, Network, forward
 from ._optimizers import make_optimizer
 from ._penalties import PENALTIES, make_penalty
 from ._styles import STYLES, Style
-from ._trainer import Progress, StochasticConfig, StochasticTrainer, fit_lbfgs
+from ._lbfgs import fit_lbfgs
+from ._trainer import (
+    Progress,
+    StochasticConfig,
+    StochasticTrainer,
+    TrainingDivergedError,
+)
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 LOSSES = ("log_loss", "squared_error")
@@ -90,8 +100,15 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         Activation function of the hidden layers.
     solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
         The optimizer.  ``'lbfgs'`` minimises L + alpha R with scipy's
-        L-BFGS-B and accepts only ``penalty_style='gradient'`` with
-        ``penalty`` None or ``'l2'``.
+        L-BFGS-B on the full batch.  It takes no steps, so the styles in
+        objective units (``'gradient'``, ``'proximal'``, ``'cumulative'``)
+        all mean that one objective there and give the same result; the step
+        rules ``'decoupled'`` and ``'multiplicative'`` raise.  An L1 part is
+        solved exactly by splitting each penalized weight into a positive and
+        a negative part, ``w = p - n`` with bounds ``p, n >= 0``, which makes
+        the L1 term linear and smooth; the bounds give exact zeros.  Use
+        ``'lbfgs'`` with L1 for feature selection: element-wise L1 under sgd
+        or adam zeroes single weights long before a whole input's row.
     alpha : float, default=1e-4
         Strength of the penalty, in the unit of ``penalty_style`` (see above).
     batch_size : int or 'auto', default='auto'
@@ -149,6 +166,13 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         one logistic unit for binary, one per label for multilabel).
         ``'squared_error'`` is ``1/2 sum_k (o_k - t_k)**2``, backpropagated
         through the output units' Jacobian.
+    class_weight : dict, 'balanced' or None, default=None
+        Weights of the classes, multiplied into ``sample_weight``:
+        ``{label: weight}``, or ``'balanced'`` for
+        ``n_samples / (n_classes * np.bincount(y))`` as computed by
+        :func:`sklearn.utils.class_weight.compute_class_weight`.  Not for
+        multilabel targets; ``'balanced'`` is refused by ``partial_fit``,
+        which sees only part of the data.
 
     Attributes
     ----------
@@ -247,6 +271,7 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         "penalty_style": [StrOptions(set(STYLES))],
         "penalize_intercepts": ["boolean"],
         "loss": [StrOptions(set(LOSSES))],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
     def __init__(
@@ -280,6 +305,7 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         penalty_style="gradient",
         penalize_intercepts=False,
         loss="log_loss",
+        class_weight=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -309,6 +335,7 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         self.penalty_style = penalty_style
         self.penalize_intercepts = penalize_intercepts
         self.loss = loss
+        self.class_weight = class_weight
 
     # ------------------------------------------------------------------ fit
     def fit(self, X, y, sample_weight=None):
@@ -329,7 +356,8 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
             The fitted estimator.
         """
         self._validate_params()
-        return self._fit(X, y, sample_weight, incremental=False)
+        with self._unchanged_on_failure():
+            return self._fit(X, y, sample_weight, incremental=False)
 
     @available_if(lambda est: est._check_solver())
     def partial_fit(self, X, y, sample_weight=None, classes=None):
@@ -352,13 +380,30 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
             The updated estimator.
         """
         self._validate_params()
-        if _check_partial_fit_first_call(self, classes):
-            self._label_binarizer = LabelBinarizer()
-            if type_of_target(y).startswith("multilabel"):
-                self._label_binarizer.fit(y)
-            else:
-                self._label_binarizer.fit(classes)
-        return self._fit(X, y, sample_weight, incremental=True)
+        with self._unchanged_on_failure():
+            if _check_partial_fit_first_call(self, classes):
+                self._label_binarizer = LabelBinarizer()
+                if type_of_target(y).startswith("multilabel"):
+                    self._label_binarizer.fit(y)
+                else:
+                    self._label_binarizer.fit(classes)
+            return self._fit(X, y, sample_weight, incremental=True)
+
+    @contextmanager
+    def _unchanged_on_failure(self):
+        """Undo every attribute a failed fit set, e.g. after divergence.
+
+        An unfitted estimator stays unfitted (``NotFittedError``, not a
+        half-set model) and a fitted one keeps its previous, finite weights.
+        Fits never modify stored arrays in place, so a shallow copy suffices.
+        """
+        saved = self.__dict__.copy()
+        try:
+            yield
+        except Exception:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
 
     def _check_solver(self):
         if self.solver not in _STOCHASTIC_SOLVERS:
@@ -381,6 +426,7 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=np.float64, ensure_non_negative=True
             )
+        sample_weight = self._apply_class_weight(Y, sample_weight, incremental)
         units = [X.shape[1], *hidden, Y.shape[1]]
         layout = Layout(units)
         rng = check_random_state(self.random_state)
@@ -437,6 +483,30 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         Y = self._label_binarizer.transform(y).astype(X.dtype)
         return X, Y
 
+    def _apply_class_weight(self, Y, sample_weight, incremental):
+        """``sample_weight`` times the weight of each sample's class."""
+        if self.class_weight is None:
+            return sample_weight
+        if self._label_binarizer.y_type_ == "multilabel-indicator":
+            raise ValueError(
+                "class_weight is not supported for multilabel targets; pass "
+                "sample_weight instead."
+            )
+        if incremental and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not supported for partial_fit, which "
+                "sees only part of the data; compute the weights on all of y with "
+                "sklearn.utils.class_weight.compute_class_weight and pass them as "
+                "a dict."
+            )
+        codes = Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0].astype(int)
+        y_labels = self.classes_[codes]
+        per_class = compute_class_weight(
+            self.class_weight, classes=self.classes_, y=y_labels
+        )
+        weights = per_class[codes].astype(np.float64)
+        return weights if sample_weight is None else weights * sample_weight
+
     def _check_known_classes(self, y):
         classes = unique_labels(y)
         if self.warm_start:
@@ -466,6 +536,8 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
             bound = np.sqrt(factor / (fan_in + fan_out))
             coefs.append(rng.uniform(-bound, bound, (fan_in, fan_out)))
             intercepts.append(rng.uniform(-bound, bound, fan_out))
+        self.n_iter_ = 0
+        self.t_ = 0
         self._progress = None
         for name in ("_optimizer_state", "_style_state", "_best_params"):
             self.__dict__.pop(name, None)
@@ -518,19 +590,13 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         return penalty
 
     def _check_lbfgs(self, penalty):
-        if self.penalty_style != "gradient":
+        if self.penalty_style in ("decoupled", "multiplicative"):
             raise ValueError(
-                f"solver='lbfgs' takes no steps, so penalty_style="
-                f"{self.penalty_style!r} has no meaning with it. Use "
-                "penalty_style='gradient' (minimise L + alpha * R) with lbfgs, "
-                "or solver='sgd' or 'adam' for the other styles."
-            )
-        if penalty.l1:
-            raise ValueError(
-                f"solver='lbfgs' supports penalty=None or 'l2', not "
-                f"penalty={self.penalty!r}: the L1 part is not smooth. Use "
-                "solver='sgd' or 'adam' (penalty_style='proximal' gives exact "
-                "zeros) for L1 and the elastic net."
+                f"solver='lbfgs' takes no steps, and penalty_style="
+                f"{self.penalty_style!r} is a rule per step with no objective. "
+                "With lbfgs use penalty_style='gradient', 'proximal' or "
+                "'cumulative' (all three minimise L + alpha * R exactly), or "
+                "solver='sgd' or 'adam' for the step styles."
             )
 
     def _check_multiplicative(self, penalty):
@@ -564,24 +630,24 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
 
     # -------------------------------------------------------------- solvers
     def _run_lbfgs(self, network, flat, X, Y, sample_weight, penalty):
+        trial = flat.copy()
         result = fit_lbfgs(
             network,
-            flat,
+            trial,
             X,
             Y,
             sample_weight,
             penalty,
             self.alpha,
-            self.penalize_intercepts,
+            network.layout.penalized_slice(self.penalize_intercepts),
             {"maxiter": self.max_iter, "maxfun": self.max_fun, "gtol": self.tol},
         )
-        params = result.x.astype(flat.dtype)
-        if not np.isfinite(params).all() or not np.isfinite(result.fun):
-            raise ValueError(
-                "lbfgs produced non-finite weights. Scale the inputs (for "
-                "example with StandardScaler) or lower alpha."
+        if not np.isfinite(trial).all() or not np.isfinite(result.fun):
+            raise TrainingDivergedError(
+                "lbfgs produced non-finite weights or loss. Scale the inputs "
+                "(for example with StandardScaler) or lower alpha."
             )
-        flat[...] = params
+        flat[...] = trial
         self.n_iter_ = min(int(result.nit), self.max_iter)
         self.loss_ = float(result.fun)
 
@@ -662,8 +728,12 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         return X_train, Y_train, sw_train, (X_val, Y_val, sw_val)
 
     def _progress_for_fit(self):
-        progress = getattr(self, "_progress", None)
-        if progress is None:
+        # Kept between fits as a dict of plain values (picklable, and never
+        # mutated by a fit that fails).
+        stored = getattr(self, "_progress", None)
+        if stored is not None:
+            progress = Progress(**copy.deepcopy(stored))
+        else:
             progress = Progress()
             if self.early_stopping:
                 progress.validation_scores = []
@@ -692,7 +762,7 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         if progress.best_params is not None:
             self._best_params = progress.best_params
         progress.best_params = None
-        self._progress = progress
+        self._progress = dataclasses.asdict(progress)
         self._optimizer_state = {"solver": self.solver, **optimizer.get_state()}
         self._style_state = style.state
 
@@ -761,6 +831,19 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         """
         proba = self.predict_proba(X)
         return np.log(proba, out=proba)
+
+    @property
+    def feature_importances_(self):
+        """L2 norm of each input's outgoing first-layer weights.
+
+        Zero exactly for an input whose weights are all exactly zero, so
+        :class:`sklearn.feature_selection.SelectFromModel` can drop inputs
+        that an L1 penalty has cut off.  Fit with ``solver='lbfgs'`` for
+        that: element-wise L1 under sgd or adam zeroes single weights long
+        before it zeroes a whole input's row.
+        """
+        check_is_fitted(self)
+        return np.linalg.norm(self.coefs_[0], axis=1)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
