@@ -7,6 +7,7 @@ applied during training (``penalty_style``) are explicit hyperparameters.
 
 from ._classifier import RegularizedMLPClassifier
 from ._grid import best_alpha_per_style, common_alpha, style_param_grid
+from ._scoring import sparsity_scorer
 from ._trainer import TrainingDivergedError
 from ._translate import from_keras_l1_l2, to_keras_l1_l2, translate_alpha
 
@@ -18,6 +19,7 @@ __all__ = [
     "best_alpha_per_style",
     "common_alpha",
     "from_keras_l1_l2",
+    "sparsity_scorer",
     "style_param_grid",
     "to_keras_l1_l2",
     "translate_alpha",

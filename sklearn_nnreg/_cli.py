@@ -97,14 +97,19 @@ def build_parser():
     cmp_.add_argument("--alphas", type=_float_list, default=[1e-4, 1e-3, 1e-2, 1e-1],
                       help="comma-separated alphas in objective units")
     cmp_.add_argument("--cv", type=_positive_int, default=3)
-    cmp_.add_argument("--n-jobs", type=int, default=1)
+    cmp_.add_argument("--n-jobs", type=int, default=None,
+                      help="parallel fits (default: 1 here, every worker thread "
+                           "with --scheduler or --dask-workers)")
     cmp_.add_argument("--hidden", type=_int_tuple, default=(32,))
     cmp_.add_argument("--max-iter", type=_positive_int, default=50)
     cmp_.add_argument("--learning-rate-init", type=float, default=0.01)
     cmp_.add_argument("--test-size", type=float, default=0.25)
     cmp_.add_argument("--seed", type=int, default=0)
     cmp_.add_argument("--json", dest="json_out", help="write the results as JSON")
+    cmp_.add_argument("--plot", metavar="FILE.png",
+                      help="plot CV score vs alpha per style (needs the plot extra)")
     _add_compare_solver_args(cmp_)
+    _add_dask_args(cmp_)
     return parser
 
 
@@ -352,12 +357,15 @@ def _print_table(results, args, out):
 
 
 def run_compare(args, out):
+    if args.plot:
+        _check_plot_support()  # before the search, not after it
     X, y = _load_data(args)
     X_train, X_test, y_train, y_test = _split(X, y, args)
     grids = _style_grids(args)
     pipe = _pipeline(args)
     total = sum(len(g[0]["clf__alpha"]) for g in grids.values()) * args.cv
     done, start, results = 0, time.perf_counter(), {}
+    cv_results = []  # one search per style, pooled by --plot
     print(f"{len(X_train)} training / {len(X_test)} held-out samples, "
           f"{total} fits", file=sys.stderr)
     for style, grid in grids.items():
@@ -366,6 +374,7 @@ def run_compare(args, out):
         print(f"[{done}/{total} fits, {time.perf_counter() - start:.1f} s] {style}",
               file=sys.stderr)
         results[style] = _style_summary(search, X_test, y_test)
+        cv_results.append(search.cv_results_)
     _print_table(results, args, out)
     if args.json_out:
         try:
@@ -374,7 +383,38 @@ def run_compare(args, out):
                           indent=2)
         except OSError as exc:
             raise UsageError(f"cannot write {args.json_out!r}: {exc.strerror}") from None
+    if args.plot:
+        _write_plot(cv_results, args)
     return 0
+
+
+def _check_plot_support():
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise UsageError('--plot needs matplotlib: pip install "sklearn_nnreg[plot]"'
+                         ) from None
+
+
+def _write_plot(cv_results, args):
+    """The style comparison (CV score vs alpha, a line per style) as an image."""
+    from matplotlib.figure import Figure
+
+    from .plot import StyleComparisonDisplay
+
+    figure = Figure(figsize=(6.4, 4.4), layout="constrained")
+    display = StyleComparisonDisplay.from_cv_results(
+        cv_results, ax=figure.subplots(), std_display_style="errorbar"
+    )
+    source = args.csv or args.dataset
+    display.ax_.set_title(f"{source}: penalty={args.penalty}, solver={args.solver}, "
+                          f"{args.cv}-fold CV")
+    display.ax_.set_ylabel("mean CV accuracy (± sd over folds)")
+    try:
+        figure.savefig(args.plot)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot write the plot {args.plot!r}: {exc}") from None
+    print(f"plot written to {args.plot}", file=sys.stderr)
 
 
 def _settings(args):
@@ -383,7 +423,53 @@ def _settings(args):
     return {k: getattr(args, k) for k in keys}
 
 
-COMMANDS = {"demo": run_demo, "compare": run_compare}
+# ------------------------------------------------------------ compare on dask
+def _positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    return value
+
+
+def _add_dask_args(parser):
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run the fits on this running dask scheduler, e.g. "
+                            "tcp://10.0.0.5:8786 (needs the dask extra)")
+    where.add_argument("--dask-workers", type=_positive_int, metavar="N",
+                       help="start a local dask cluster of N one-thread worker "
+                            "processes on 127.0.0.1 and run the fits on it")
+    parser.add_argument("--dask-timeout", type=_positive_float, default=10.0,
+                        metavar="SECONDS",
+                        help="wait this long for the scheduler and its workers "
+                             "(default 10)")
+
+
+def run_compare_where(args, out):
+    """``run_compare`` here, or on dask with --scheduler / --dask-workers."""
+    if args.scheduler is None and args.dask_workers is None:
+        return run_compare(args, out)
+    if args.n_jobs == 1:
+        raise UsageError("--n-jobs 1 would run every fit here, not on dask; "
+                         "leave --n-jobs out to use every worker thread")
+    from ._dask import DaskSetupError, dask_backend
+
+    try:
+        with dask_backend(args.scheduler, args.dask_workers,
+                          timeout=args.dask_timeout) as run:
+            for note in run.notes:
+                print(f"nnreg: warning: {note}", file=sys.stderr)
+            status = run_compare(args, out)
+            print(run.summary(), file=out)
+    except DaskSetupError as exc:
+        raise UsageError(str(exc)) from None
+    return status
+
+
+COMMANDS = {"demo": run_demo, "compare": run_compare_where}
 
 
 def main(argv=None):

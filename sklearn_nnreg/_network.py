@@ -7,7 +7,6 @@ apart from the scratch buffers it reuses between calls of the same batch size.
 """
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.special import expit
 
 
@@ -28,9 +27,10 @@ def _relu(z):
 
 
 def _softmax(z):
-    z -= z.max(axis=1, keepdims=True)
+    # The ufunc reductions themselves: ndarray.max/sum add a Python wrapper.
+    z -= np.maximum.reduce(z, axis=1, keepdims=True)
     np.exp(z, out=z)
-    z /= z.sum(axis=1, keepdims=True)
+    z /= np.add.reduce(z, axis=1, keepdims=True)
 
 
 ACTIVATIONS = {
@@ -43,22 +43,30 @@ ACTIVATIONS = {
 
 
 # Derivatives written in terms of the activation's *output* a = f(z), which is
-# what the forward pass keeps: delta <- delta * f'(z).
-def _identity_derivative(a, delta):
+# what the forward pass keeps: delta <- delta * f'(z).  ``tmp`` is a scratch
+# array shaped like ``a`` (boolean for relu), so that no step allocates; the
+# products are the ones scikit-learn computes, so iterates stay bitwise equal.
+def _identity_derivative(a, delta, tmp):
     pass
 
 
-def _tanh_derivative(a, delta):
-    delta *= 1 - a**2
+def _tanh_derivative(a, delta, tmp):
+    np.multiply(a, a, out=tmp)
+    np.subtract(1, tmp, out=tmp)
+    delta *= tmp
 
 
-def _logistic_derivative(a, delta):
+def _logistic_derivative(a, delta, tmp):
     delta *= a
-    delta *= 1 - a
+    np.subtract(1, a, out=tmp)
+    delta *= tmp
 
 
-def _relu_derivative(a, delta):
-    delta[a == 0] = 0
+def _relu_derivative(a, delta, tmp):
+    # Multiplying by the mask is 5x faster than ``delta[a == 0] = 0`` (boolean
+    # indexing); it differs only in the sign of the zeros it writes.
+    np.not_equal(a, 0, out=tmp)
+    np.multiply(delta, tmp, out=delta)
 
 
 DERIVATIVES = {
@@ -69,25 +77,32 @@ DERIVATIVES = {
 }
 
 
-def _per_sample_loss(loss, out_activation, output, Y, scratch):
-    """Per-sample loss, shape (n_samples,), computed in ``scratch``."""
+def _per_sample_loss(loss, out_activation, output, Y, buf):
+    """Per-sample loss into ``buf.rows`` (n_samples,), computed in ``buf.scratch``."""
+    scratch, rows = buf.scratch, buf.rows
+    # ufunc reductions with ``out=`` skip the ndarray.sum wrapper and the new
+    # arrays; the arithmetic (row sums, then negate) is unchanged.
     if loss == "squared_error":
         np.subtract(output, Y, out=scratch)
         scratch **= 2
-        return 0.5 * scratch.sum(axis=1)
-    # Clip as scikit-learn does, so that log(0) never occurs.
-    eps = np.finfo(output.dtype).eps
-    np.clip(output, eps, 1 - eps, out=scratch)
+        np.add.reduce(scratch, axis=1, out=rows)
+        rows *= 0.5
+        return rows
+    # Clip to [eps, 1 - eps] as scikit-learn does, so that log(0) never occurs
+    # (maximum then minimum is np.clip without its Python-level handling).
+    np.maximum(output, buf.clip_low, out=scratch)
+    np.minimum(scratch, buf.clip_high, out=scratch)
     if out_activation == "softmax":
         np.log(scratch, out=scratch)
         scratch *= Y
-        return -scratch.sum(axis=1)
-    # One logistic unit per output: y log p + (1 - y) log(1 - p), summed.
-    positive = np.log(scratch)
-    np.subtract(1, scratch, out=scratch)
-    np.log(scratch, out=scratch)
-    scratch += Y * (positive - scratch)
-    return -scratch.sum(axis=1)
+    else:
+        # One logistic unit per output: y log p + (1 - y) log(1 - p), summed.
+        positive = np.log(scratch)
+        np.subtract(1, scratch, out=scratch)
+        np.log(scratch, out=scratch)
+        scratch += Y * (positive - scratch)
+    np.add.reduce(scratch, axis=1, out=rows)
+    return np.negative(rows, out=rows)
 
 
 def _output_delta(loss, out_activation, output, Y, delta):
@@ -122,13 +137,17 @@ def forward(coefs, intercepts, X, activation, out_activation, activations=None):
         ]
     activations[0] = X
     last = len(coefs) - 1
-    for i, (coef, intercept) in enumerate(zip(coefs, intercepts, strict=True)):
+    # Only the input can be sparse; every later layer is a dense array.
+    # (isinstance is a C-level check; sp.issparse goes through abc.)
+    if isinstance(X, np.ndarray):
+        np.dot(X, coefs[0], out=activations[1])
+    else:
+        activations[1][...] = X @ coefs[0]
+    for i in range(len(coefs)):
         out = activations[i + 1]
-        if sp.issparse(activations[i]):
-            out[...] = activations[i] @ coef
-        else:
-            np.dot(activations[i], coef, out=out)
-        out += intercept
+        if i:
+            np.dot(activations[i], coefs[i], out=out)
+        out += intercepts[i]
         ACTIVATIONS[out_activation if i == last else activation](out)
     return activations[-1]
 
@@ -136,12 +155,17 @@ def forward(coefs, intercepts, X, activation, out_activation, activations=None):
 class _Buffers:
     """Activations, deltas and scratch for one batch size."""
 
-    def __init__(self, layer_units, n_rows, dtype):
-        self.activations = [None] + [
-            np.empty((n_rows, u), dtype=dtype) for u in layer_units[1:]
-        ]
-        self.deltas = [np.empty((n_rows, u), dtype=dtype) for u in layer_units[1:]]
-        self.scratch = np.empty((n_rows, layer_units[-1]), dtype=dtype)
+    def __init__(self, layer_units, n_rows, dtype, activation):
+        shapes = [(n_rows, u) for u in layer_units[1:]]
+        self.activations = [None] + [np.empty(s, dtype=dtype) for s in shapes]
+        self.deltas = [np.empty(s, dtype=dtype) for s in shapes]
+        self.scratch = np.empty(shapes[-1], dtype=dtype)
+        self.rows = np.empty(n_rows, dtype=dtype)
+        eps = np.finfo(dtype).eps
+        self.clip_low, self.clip_high = eps, 1 - eps
+        # One derivative scratch per hidden layer; relu's is a mask.
+        tmp_dtype = bool if activation == "relu" else dtype
+        self.tmp = [np.empty(s, dtype=tmp_dtype) for s in shapes[:-1]]
 
 
 class Network:
@@ -165,14 +189,33 @@ class Network:
         self.out_activation = out_activation
         self.loss = loss
         self._buffers = {}
+        self._view_cache = {}
 
     def _get_buffers(self, n_rows, dtype):
-        key = (n_rows, np.dtype(dtype))
-        if key not in self._buffers:
+        key = (n_rows, dtype)
+        buf = self._buffers.get(key)
+        if buf is None:
             if len(self._buffers) >= 4:
                 self._buffers.clear()
-            self._buffers[key] = _Buffers(self.layout.layer_units, n_rows, dtype)
-        return self._buffers[key]
+            buf = _Buffers(self.layout.layer_units, n_rows, dtype, self.activation)
+            self._buffers[key] = buf
+        return buf
+
+    def _views(self, flat):
+        """Per-layer ``(coefs, intercepts)`` views of ``flat``, cached per array.
+
+        The trainer passes the same parameter and gradient vectors at every
+        step, and at batch size 1 rebuilding their views costs about as much
+        as the products.  The entry holds ``flat`` itself, so its id cannot be
+        reused by another array while it is cached.
+        """
+        entry = self._view_cache.get(id(flat))
+        if entry is None or entry[0] is not flat:
+            if len(self._view_cache) >= 4:
+                self._view_cache.clear()
+            entry = (flat, self.layout.coefs(flat), self.layout.intercepts(flat))
+            self._view_cache[id(flat)] = entry
+        return entry[1], entry[2]
 
     def predict_output(self, flat, X):
         """The output units' values (probabilities) for X, a new array."""
@@ -202,40 +245,38 @@ class Network:
         """
         n = X.shape[0]
         buf = self._get_buffers(n, flat.dtype)
+        coefs, intercepts = self._views(flat)
         output = forward(
-            self.layout.coefs(flat),
-            self.layout.intercepts(flat),
-            X,
-            self.activation,
-            self.out_activation,
-            buf.activations,
+            coefs, intercepts, X, self.activation, self.out_activation, buf.activations
         )
-        losses = _per_sample_loss(self.loss, self.out_activation, output, Y, buf.scratch)
+        losses = _per_sample_loss(self.loss, self.out_activation, output, Y, buf)
+        delta = buf.deltas[-1]
+        _output_delta(self.loss, self.out_activation, output, Y, delta)
         # Weights normalised to sum to one turn sums into (weighted) means.
         if sample_weight is None:
             loss = float(losses.sum()) / n
-            scale = 1.0 / n
+            if n > 1:  # (at batch size 1 the factor is 1.0: skip the pass)
+                delta *= 1.0 / n
         else:
-            scale = (sample_weight / sample_weight.sum()).astype(flat.dtype)[:, None]
-            loss = float(np.dot(losses, scale[:, 0]))
-        delta = buf.deltas[-1]
-        _output_delta(self.loss, self.out_activation, output, Y, delta)
-        delta *= scale
-        self._backprop(flat, buf, grad)
+            scale = (sample_weight / sample_weight.sum()).astype(flat.dtype)
+            loss = float(np.dot(losses, scale))
+            delta *= scale[:, None]
+        self._backprop(coefs, buf, grad)
         return loss
 
-    def _backprop(self, flat, buf, grad):
-        coefs = self.layout.coefs(flat)
-        coef_grads = self.layout.coefs(grad)
-        intercept_grads = self.layout.intercepts(grad)
+    def _backprop(self, coefs, buf, grad):
+        coef_grads, intercept_grads = self._views(grad)
         derivative = DERIVATIVES[self.activation]
-        for i in range(len(coefs) - 1, -1, -1):
-            delta, below = buf.deltas[i], buf.activations[i]
-            if sp.issparse(below):
-                coef_grads[i][...] = below.T @ delta
-            else:
-                np.dot(below.T, delta, out=coef_grads[i])
-            delta.sum(axis=0, out=intercept_grads[i])
-            if i > 0:
-                np.dot(delta, coefs[i].T, out=buf.deltas[i - 1])
-                derivative(buf.activations[i], buf.deltas[i - 1])
+        for i in range(len(coefs) - 1, 0, -1):
+            delta = buf.deltas[i]
+            np.dot(buf.activations[i].T, delta, out=coef_grads[i])
+            np.add.reduce(delta, axis=0, out=intercept_grads[i])
+            np.dot(delta, coefs[i].T, out=buf.deltas[i - 1])
+            derivative(buf.activations[i], buf.deltas[i - 1], buf.tmp[i - 1])
+        # The input layer: possibly sparse, and no delta to pass below it.
+        X, delta = buf.activations[0], buf.deltas[0]
+        if isinstance(X, np.ndarray):
+            np.dot(X.T, delta, out=coef_grads[0])
+        else:
+            coef_grads[0][...] = X.T @ delta
+        np.add.reduce(delta, axis=0, out=intercept_grads[0])

@@ -55,7 +55,8 @@ class SGD:
 
     def iteration_ends(self, time_step):
         if self.schedule == "invscaling":
-            self.learning_rate = self.learning_rate_init / (time_step + 1) ** self.power_t
+            decay = (time_step + 1) ** self.power_t
+            self.learning_rate = self.learning_rate_init / decay
 
     def trigger_stopping(self, msg, verbose):
         """True to stop; for the adaptive schedule, divide the rate by 5 first."""
@@ -69,7 +70,7 @@ class SGD:
             return True
         self.learning_rate /= 5.0
         if verbose:
-            print(msg + " Setting learning rate to %f" % self.learning_rate)
+            print(f"{msg} Setting learning rate to {self.learning_rate:f}")
         return False
 
     def get_state(self):
@@ -158,4 +159,6 @@ def make_optimizer(est, size, dtype):
             est.nesterovs_momentum,
             est.power_t,
         )
-    return Adam(size, dtype, est.learning_rate_init, est.beta_1, est.beta_2, est.epsilon)
+    return Adam(
+        size, dtype, est.learning_rate_init, est.beta_1, est.beta_2, est.epsilon
+    )

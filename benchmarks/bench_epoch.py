@@ -1,0 +1,191 @@
+"""Seconds per training epoch: RegularizedMLPClassifier vs MLPClassifier.
+
+Both estimators are timed in the same process, alternating (and alternating
+which goes first), and the median over ``--repeats`` fits is reported.  Each
+fit runs a fixed number of epochs (``tol=0``, ``n_iter_no_change=inf``), so
+seconds per epoch is the fit time divided by the epoch count.  The settings
+are equivalent: sklearn's ``alpha`` is a per-sample L2 strength divided by the
+batch size inside each step, so ours uses ``alpha = sklearn_alpha / batch``
+with ``penalty='l2', penalty_style='gradient'`` (the two produce the same
+iterates, except on a shorter last batch of an epoch).
+
+The "matmul floor" is the time of the forward and backward matrix products
+alone, at the same shapes, for one epoch: no activation, loss or optimizer.
+
+Usage::
+
+    python benchmarks/bench_epoch.py [--quick] [--repeats N] [--cases a,b,c]
+"""
+
+import argparse
+import time
+import warnings
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+from sklearn.datasets import load_digits, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+from threadpoolctl import threadpool_info
+
+from sklearn_nnreg import RegularizedMLPClassifier
+
+
+@dataclass
+class Case:
+    name: str
+    X: np.ndarray
+    y: np.ndarray
+    params: dict  # shared by both estimators; batch_size is required
+    epochs: int
+    quick_epochs: int
+
+
+def _cases():
+    X, y = load_digits(return_X_y=True)
+    digits = Case(
+        "(a) digits 1797x64, (100,), relu, adam, batch 200",
+        X / 16.0,
+        y,
+        dict(hidden_layer_sizes=(100,), solver="adam", batch_size=200),
+        epochs=60,
+        quick_epochs=15,
+    )
+    X, y = make_classification(
+        n_samples=20000,
+        n_features=100,
+        n_informative=40,
+        n_redundant=10,
+        n_classes=10,
+        random_state=0,
+    )
+    wide = Case(
+        "(b) 20000x100, 10 classes, (256, 128), relu, adam, batch 256",
+        X,
+        y,
+        dict(hidden_layer_sizes=(256, 128), solver="adam", batch_size=256),
+        epochs=8,
+        quick_epochs=2,
+    )
+    X, y = make_classification(
+        n_samples=200, n_features=10, n_informative=6, n_classes=4, random_state=0
+    )
+    online = Case(
+        "(c) 200x10, 4 classes, (8,), tanh, sgd, batch 1, momentum 0, lr 0.01",
+        X,
+        y,
+        dict(
+            hidden_layer_sizes=(8,),
+            activation="tanh",
+            solver="sgd",
+            batch_size=1,
+            momentum=0.0,
+            learning_rate_init=0.01,
+        ),
+        epochs=200,
+        quick_epochs=30,
+    )
+    return {"a": digits, "b": wide, "c": online}
+
+
+def _estimators(case, epochs, sklearn_alpha=1e-4):
+    common = dict(
+        case.params, max_iter=epochs, tol=0.0, n_iter_no_change=np.inf, random_state=0
+    )
+    ours = RegularizedMLPClassifier(
+        alpha=sklearn_alpha / case.params["batch_size"],
+        penalty="l2",
+        penalty_style="gradient",
+        **common,
+    )
+    theirs = MLPClassifier(alpha=sklearn_alpha, **common)
+    return ours, theirs
+
+
+def _seconds_per_epoch(estimator, X, y, epochs):
+    start = time.perf_counter()
+    estimator.fit(X, y)
+    elapsed = time.perf_counter() - start
+    assert estimator.n_iter_ == epochs, (estimator.n_iter_, epochs)
+    return elapsed / epochs
+
+
+def _matmul_floor(case, repeats):
+    """Median seconds for one epoch of the forward/backward products only."""
+    n, d = case.X.shape
+    units = [d, *case.params["hidden_layer_sizes"], len(np.unique(case.y))]
+    bs = case.params["batch_size"]
+    rng = np.random.default_rng(0)
+    coefs = [rng.standard_normal((a, b)) for a, b in pairwise(units)]
+    sizes = [bs] * (n // bs) + ([n % bs] if n % bs else [])
+    bufs = {}
+    for m in set(sizes):
+        acts = [rng.standard_normal((m, u)) for u in units]
+        grads = [np.empty_like(c) for c in coefs]
+        deltas = [np.empty((m, u)) for u in units[:-1]]
+        bufs[m] = acts, grads, deltas
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for m in sizes:
+            acts, grads, deltas = bufs[m]
+            for i, coef in enumerate(coefs):
+                np.dot(acts[i], coef, out=acts[i + 1])
+            for i in range(len(coefs) - 1, -1, -1):
+                np.dot(acts[i].T, acts[i + 1], out=grads[i])
+                if i > 0:
+                    np.dot(acts[i + 1], coefs[i].T, out=deltas[i])
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def _max_coef_diff(ours, theirs):
+    pairs = zip(
+        ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_, strict=True
+    )
+    return max(float(np.max(np.abs(a - b))) for a, b in pairs)
+
+
+def run_case(case, repeats, quick):
+    epochs = case.quick_epochs if quick else case.epochs
+    X, y = case.X, case.y
+    # Warm up both (imports, BLAS threads, buffer allocation paths).
+    for est in _estimators(case, 1):
+        est.fit(X, y)
+    timings = {"ours": [], "sklearn": []}
+    for r in range(repeats):
+        ours, theirs = _estimators(case, epochs)
+        pairs = [("ours", ours), ("sklearn", theirs)]
+        for key, est in pairs if r % 2 == 0 else pairs[::-1]:
+            timings[key].append(_seconds_per_epoch(est, X, y, epochs))
+    ours_s = float(np.median(timings["ours"]))
+    sk_s = float(np.median(timings["sklearn"]))
+    floor = _matmul_floor(case, max(repeats, 5))
+    print(case.name)
+    print(f"  epochs per fit      {epochs}, repeats {repeats}")
+    print(f"  ours    s/epoch     {ours_s:.6f}   (min {min(timings['ours']):.6f})")
+    print(f"  sklearn s/epoch     {sk_s:.6f}   (min {min(timings['sklearn']):.6f})")
+    print(f"  ratio sklearn/ours  {sk_s / ours_s:.2f}x")
+    print(f"  matmul floor s/ep   {floor:.6f}   (ours = {ours_s / floor:.2f}x floor)")
+    print(f"  max |coef diff|     {_max_coef_diff(ours, theirs):.2e}")
+    return ours_s, sk_s, floor
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer epochs")
+    parser.add_argument("--repeats", type=int, default=5, help="fits per estimator")
+    parser.add_argument("--cases", default="a,b,c", help="comma-separated: a,b,c")
+    args = parser.parse_args(argv)
+    for info in threadpool_info():
+        keys = ("internal_api", "version", "architecture", "num_threads", "filepath")
+        print("BLAS:", ", ".join(f"{k}={info.get(k)}" for k in keys))
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    cases = _cases()
+    for key in args.cases.split(","):
+        run_case(cases[key.strip()], args.repeats, args.quick)
+
+
+if __name__ == "__main__":
+    main()
