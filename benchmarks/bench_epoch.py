@@ -15,19 +15,25 @@ alone, at the same shapes, for one epoch: no activation, loss or optimizer.
 Usage::
 
     python benchmarks/bench_epoch.py [--quick] [--repeats N] [--cases a,b,c]
+                                     [--blas-threads N]
+
+``--blas-threads`` caps the BLAS threads of both estimators and of the floor
+(threadpoolctl); on a shared machine, multithreaded BLAS on these small
+products is at the mercy of the other processes.
 """
 
 import argparse
 import time
 import warnings
 from dataclasses import dataclass
+from functools import partial
 from itertools import pairwise
 
 import numpy as np
 from sklearn.datasets import load_digits, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
-from threadpoolctl import threadpool_info
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from sklearn_nnreg import RegularizedMLPClassifier
 
@@ -111,8 +117,12 @@ def _seconds_per_epoch(estimator, X, y, epochs):
     return elapsed / epochs
 
 
-def _matmul_floor(case, repeats):
-    """Median seconds for one epoch of the forward/backward products only."""
+def _matmul_floor(case):
+    """A function timing ``epochs`` epochs of the products alone (s/epoch).
+
+    Per batch: the forward products and, backward, every weight gradient and
+    every delta but the input layer's, at the shapes of the case (random data).
+    """
     n, d = case.X.shape
     units = [d, *case.params["hidden_layer_sizes"], len(np.unique(case.y))]
     bs = case.params["batch_size"]
@@ -125,19 +135,21 @@ def _matmul_floor(case, repeats):
         grads = [np.empty_like(c) for c in coefs]
         deltas = [np.empty((m, u)) for u in units[:-1]]
         bufs[m] = acts, grads, deltas
-    times = []
-    for _ in range(repeats):
+
+    def seconds_per_epoch(epochs):
         start = time.perf_counter()
-        for m in sizes:
-            acts, grads, deltas = bufs[m]
-            for i, coef in enumerate(coefs):
-                np.dot(acts[i], coef, out=acts[i + 1])
-            for i in range(len(coefs) - 1, -1, -1):
-                np.dot(acts[i].T, acts[i + 1], out=grads[i])
-                if i > 0:
-                    np.dot(acts[i + 1], coefs[i].T, out=deltas[i])
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+        for _ in range(epochs):
+            for m in sizes:
+                acts, grads, deltas = bufs[m]
+                for i, coef in enumerate(coefs):
+                    np.dot(acts[i], coef, out=acts[i + 1])
+                for i in range(len(coefs) - 1, -1, -1):
+                    np.dot(acts[i].T, acts[i + 1], out=grads[i])
+                    if i > 0:
+                        np.dot(acts[i + 1], coefs[i].T, out=deltas[i])
+        return (time.perf_counter() - start) / epochs
+
+    return seconds_per_epoch
 
 
 def _max_coef_diff(ours, theirs):
@@ -150,26 +162,42 @@ def _max_coef_diff(ours, theirs):
 def run_case(case, repeats, quick):
     epochs = case.quick_epochs if quick else case.epochs
     X, y = case.X, case.y
-    # Warm up both (imports, BLAS threads, buffer allocation paths).
+    floor = _matmul_floor(case)
+    # Warm up (imports, BLAS threads, allocator), then rotate the order of
+    # ours / sklearn / floor every repeat so that they share the noise.
     for est in _estimators(case, 1):
         est.fit(X, y)
-    timings = {"ours": [], "sklearn": []}
+    floor(1)
+    times = {"ours": [], "sklearn": [], "floor": []}
     for r in range(repeats):
         ours, theirs = _estimators(case, epochs)
-        pairs = [("ours", ours), ("sklearn", theirs)]
-        for key, est in pairs if r % 2 == 0 else pairs[::-1]:
-            timings[key].append(_seconds_per_epoch(est, X, y, epochs))
-    ours_s = float(np.median(timings["ours"]))
-    sk_s = float(np.median(timings["sklearn"]))
-    floor = _matmul_floor(case, max(repeats, 5))
+        runs = [
+            ("ours", partial(_seconds_per_epoch, ours, X, y, epochs)),
+            ("sklearn", partial(_seconds_per_epoch, theirs, X, y, epochs)),
+            ("floor", partial(floor, epochs)),
+        ]
+        for key, run in runs[r % 3 :] + runs[: r % 3]:
+            times[key].append(run())
+    med = {key: float(np.median(values)) for key, values in times.items()}
+    paired = np.median(np.divide(times["sklearn"], times["ours"]))
     print(case.name)
     print(f"  epochs per fit      {epochs}, repeats {repeats}")
-    print(f"  ours    s/epoch     {ours_s:.6f}   (min {min(timings['ours']):.6f})")
-    print(f"  sklearn s/epoch     {sk_s:.6f}   (min {min(timings['sklearn']):.6f})")
-    print(f"  ratio sklearn/ours  {sk_s / ours_s:.2f}x")
-    print(f"  matmul floor s/ep   {floor:.6f}   (ours = {ours_s / floor:.2f}x floor)")
+    for key in ("ours", "sklearn", "floor"):
+        label = {"floor": "matmul floor"}.get(key, key)
+        print(f"  {label:12s} s/epoch {med[key]:.6f}   (min {min(times[key]):.6f})")
+    print(
+        f"  ratio sklearn/ours  {med['sklearn'] / med['ours']:.2f}x (of medians), "
+        f"{paired:.2f}x (median of paired repeats)"
+    )
+    above = {key: med[key] - med["floor"] for key in ("ours", "sklearn")}
+    print(
+        f"  above the floor     ours {above['ours']:.6f}, "
+        f"sklearn {above['sklearn']:.6f} s/epoch"
+    )
+    # Nonzero only through the L2 term of a shorter last batch: sklearn divides
+    # alpha by that batch's size, ours by batch_size.
     print(f"  max |coef diff|     {_max_coef_diff(ours, theirs):.2e}")
-    return ours_s, sk_s, floor
+    return med
 
 
 def main(argv=None):
@@ -177,14 +205,19 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="fewer epochs")
     parser.add_argument("--repeats", type=int, default=5, help="fits per estimator")
     parser.add_argument("--cases", default="a,b,c", help="comma-separated: a,b,c")
+    parser.add_argument(
+        "--blas-threads", type=int, default=None, help="cap BLAS threads (both)"
+    )
     args = parser.parse_args(argv)
-    for info in threadpool_info():
-        keys = ("internal_api", "version", "architecture", "num_threads", "filepath")
-        print("BLAS:", ", ".join(f"{k}={info.get(k)}" for k in keys))
     warnings.simplefilter("ignore", ConvergenceWarning)
     cases = _cases()
-    for key in args.cases.split(","):
-        run_case(cases[key.strip()], args.repeats, args.quick)
+    with threadpool_limits(limits=args.blas_threads, user_api="blas"):
+        for info in threadpool_info():
+            keys = ("internal_api", "version", "architecture", "num_threads")
+            print("BLAS:", ", ".join(f"{k}={info.get(k)}" for k in keys))
+            print("      ", info.get("filepath"))
+        for key in args.cases.split(","):
+            run_case(cases[key.strip()], args.repeats, args.quick)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ the ``sphinx-mathjax-offline`` package, and no page loads a remote script.
 
 import importlib.util
 import os
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -95,11 +96,12 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
 }
+# No left sidebar on the single pages: it would be empty, and it narrows
+# the tables and the step diagram.
 html_sidebars = {
-    "index": [],
-    "getting_started": [],
-    "translating_lambda": [],
-    "classic_experiment": [],
+    page: []
+    for page in ("index", "getting_started", "penalty_styles", "translating_lambda",
+                 "classic_experiment", "api")
 }
 html_show_sourcelink = False
 html_copy_source = False
@@ -123,7 +125,7 @@ sphinx_gallery_conf = {
     "jupyterlite": None,
     "image_scrapers": ("matplotlib",),
     "matplotlib_animations": False,
-    "write_computation_times": True,
+    "write_computation_times": False,  # its table page loads scripts from CDNs
 }
 # Examples run short fits on purpose.
 warnings.filterwarnings("ignore", message=".*Maximum iterations.*")
@@ -153,5 +155,25 @@ def _write_cli_help(app):
             path.write_text(text)
 
 
+# -- Docstring fixes that belong to the docs build -----------------------------
+_SHAPE_NAME = re.compile(r"\b(\w+_)(?=[,)])")
+
+
+def _escape_shape_names(app, what, name, obj, options, lines):
+    """``(n_features_in_,)`` in a shape would be an rst link: escape the ``_``."""
+    for i, line in enumerate(lines):
+        if "shape (" in line:
+            lines[i] = _SHAPE_NAME.sub(lambda m: m.group(1)[:-1] + "\\_", line)
+
+
+def _skip_member(app, what, name, obj, skip, options):
+    """scikit-learn's generated metadata-routing methods are not our API."""
+    if re.fullmatch(r"set_\w+_request", name):
+        return True
+    return None
+
+
 def setup(app):
     app.connect("builder-inited", _write_cli_help)
+    app.connect("autodoc-process-docstring", _escape_shape_names, priority=400)
+    app.connect("autodoc-skip-member", _skip_member)

@@ -12,8 +12,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, column_or_1d
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     _check_partial_fit_first_call,
@@ -27,11 +27,11 @@ from sklearn.utils.validation import (
 )
 
 from ._layout import Layout
+from ._lbfgs import fit_lbfgs
 from ._network import ACTIVATIONS, DERIVATIVES, Network, forward
 from ._optimizers import make_optimizer
 from ._penalties import PENALTIES, make_penalty
 from ._styles import STYLES, Style
-from ._lbfgs import fit_lbfgs
 from ._trainer import (
     Progress,
     StochasticConfig,
@@ -243,11 +243,17 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "activation": [StrOptions(set(DERIVATIVES))],
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],

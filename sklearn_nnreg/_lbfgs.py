@@ -67,7 +67,9 @@ class _Objective:
             pen.add_gradient(w, g, self.alpha)
             return loss, self.grad.astype(np.float64)
         # R = l1 * sum(p + n) + l2 * 1/2 ||p - n||^2 in the split variables.
-        loss += self.alpha * (pen.l1 * float(x[: 2 * k].sum()) + pen.l2 * 0.5 * float(w @ w))
+        loss += self.alpha * (
+            pen.l1 * float(x[: 2 * k].sum()) + pen.l2 * 0.5 * float(w @ w)
+        )
         g_w = g.astype(np.float64) + self.alpha * pen.l2 * w
         constant = self.alpha * pen.l1
         return loss, np.concatenate(
@@ -105,9 +107,9 @@ def fit_lbfgs(network, flat, X, Y, sw, penalty, alpha, pen_slice, options):
         )
     if not result.success:
         warnings.warn(
-            "lbfgs failed to converge after %d iteration(s) (status=%d): %s. "
-            "Increase max_iter or max_fun, or scale the data."
-            % (result.nit, result.status, result.message),
+            f"lbfgs failed to converge after {result.nit} iteration(s) "
+            f"(status={result.status}): {result.message}. "
+            "Increase max_iter or max_fun, or scale the data.",
             ConvergenceWarning,
             stacklevel=4,
         )

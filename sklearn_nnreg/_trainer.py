@@ -104,7 +104,7 @@ class StochasticTrainer:
             loss += style.alpha * self.penalty.value(w)
         style.before_optimizer(w, g)
         h = self.optimizer.direction(grad, delta, style.needs_step_size)
-        if h is not None and h.__class__ is np.ndarray:
+        if isinstance(h, np.ndarray):
             h = h[pen_slice]
         style.after_optimizer(w, d, self.optimizer.scalar_rate, h)
         flat -= delta
@@ -212,7 +212,7 @@ class StochasticTrainer:
         what = "Validation score" if cfg.early_stopping else "Training loss"
         return (
             f"{what} did not improve more than tol={cfg.tol:f} for "
-            f"{cfg.n_iter_no_change:d} consecutive epochs."
+            f"{cfg.n_iter_no_change} consecutive epochs."
         )
 
     def _update_no_improvement(self, progress, flat, validation):

@@ -9,7 +9,13 @@ lambda of ``L + lambda * R`` with ``L`` the mean data loss and
 
 from numbers import Real
 
-STYLE_CONVENTIONS = ("gradient", "decoupled", "multiplicative", "proximal", "cumulative")
+STYLE_CONVENTIONS = (
+    "gradient",
+    "decoupled",
+    "multiplicative",
+    "proximal",
+    "cumulative",
+)
 EXTERNAL_CONVENTIONS = ("sklearn", "keras", "pytorch_sgd", "pytorch_adamw")
 CONVENTIONS = STYLE_CONVENTIONS + EXTERNAL_CONVENTIONS
 _PENALTIES = ("l1", "l2", "elasticnet")

@@ -37,9 +37,20 @@ def test_console_script_is_declared():
 
 def test_compare_prints_a_row_per_style_and_writes_json(tmp_path):
     out = tmp_path / "result.json"
-    proc = _run("compare", "--dataset", "iris", "--styles", "gradient,proximal",
-                "--json", str(out), *SMALL, "--max-iter", "40",
-                "--learning-rate-init", "0.1")
+    proc = _run(
+        "compare",
+        "--dataset",
+        "iris",
+        "--styles",
+        "gradient,proximal",
+        "--json",
+        str(out),
+        *SMALL,
+        "--max-iter",
+        "40",
+        "--learning-rate-init",
+        "0.1",
+    )
     assert proc.returncode == 0, proc.stderr
     rows = {line.split()[0]: line for line in proc.stdout.splitlines()}
     assert "gradient" in rows and "proximal" in rows
@@ -54,9 +65,22 @@ def test_compare_prints_a_row_per_style_and_writes_json(tmp_path):
 
 def test_compare_reports_both_units_for_decoupled(tmp_path, capsys):
     out = tmp_path / "r.json"
-    argv = ["compare", "--dataset", "wine", "--styles", "decoupled", "--solver",
-            "sgd", "--momentum", "0", "--learning-rate-init", "0.1",
-            "--json", str(out), *SMALL]
+    argv = [
+        "compare",
+        "--dataset",
+        "wine",
+        "--styles",
+        "decoupled",
+        "--solver",
+        "sgd",
+        "--momentum",
+        "0",
+        "--learning-rate-init",
+        "0.1",
+        "--json",
+        str(out),
+        *SMALL,
+    ]
     assert main(argv) == 0
     row = json.loads(out.read_text())["styles"]["decoupled"]
     assert row["alpha"] == pytest.approx(0.1 * row["common_alpha"])
@@ -68,8 +92,16 @@ def test_compare_reads_a_csv(tmp_path, capsys):
         f"{i % 7},{(i * 3) % 5},{'yes' if i % 7 > 3 else 'no'}" for i in range(80)
     ]
     path.write_text("\n".join(lines) + "\n")
-    argv = ["compare", "--csv", str(path), "--target", "label", "--styles",
-            "gradient", *SMALL]
+    argv = [
+        "compare",
+        "--csv",
+        str(path),
+        "--target",
+        "label",
+        "--styles",
+        "gradient",
+        *SMALL,
+    ]
     assert main(argv) == 0
     assert "gradient" in capsys.readouterr().out
 
@@ -85,7 +117,9 @@ def test_compare_reads_a_csv(tmp_path, capsys):
         ("a,y\n1,0\n2,1\n", [], "needs --target"),
     ],
 )
-def test_bad_csv_input_is_one_line_and_exit_2(tmp_path, capsys, content, extra, message):
+def test_bad_csv_input_is_one_line_and_exit_2(
+    tmp_path, capsys, content, extra, message
+):
     path = tmp_path / "data.csv"
     if content is not None:
         path.write_text(content)
@@ -100,8 +134,20 @@ def test_bad_csv_input_is_one_line_and_exit_2(tmp_path, capsys, content, extra, 
         (["compare", "--styles", "weight_decay"], "unknown style 'weight_decay'"),
         (["compare", "--alphas", "a,b"], "comma-separated numbers"),
         (["compare", "--penalty", "l1", "--styles", "multiplicative"], "L2 shrink"),
-        (["compare", "--penalty", "l2", "--styles", "multiplicative", "--alphas",
-          "500", "--momentum", "0"], "fraction <= 0"),
+        (
+            [
+                "compare",
+                "--penalty",
+                "l2",
+                "--styles",
+                "multiplicative",
+                "--alphas",
+                "500",
+                "--momentum",
+                "0",
+            ],
+            "fraction <= 0",
+        ),
         (["compare", "--alphas", "-1"], "non-negative"),
         (["compare", "--target", "y"], "--target goes with --csv"),
         (["frobnicate"], "invalid choice"),
@@ -121,8 +167,13 @@ def test_errors_never_print_a_traceback():
 def test_demo_reports_each_style_beside_the_article(capsys):
     assert main(["demo", "--epochs", "2", "--seeds", "2"]) == 0
     out = capsys.readouterr().out
-    for label in ("no penalty", "L1 gradient", "L1 decoupled", "L1 proximal",
-                  "L1 cumulative"):
+    for label in (
+        "no penalty",
+        "L1 gradient",
+        "L1 decoupled",
+        "L1 proximal",
+        "L1 cumulative",
+    ):
         assert label in out
     assert "no L1 form" in out  # multiplicative cannot express L1
     assert "94.0% train / 55.0% test" in out and "67.5%" in out

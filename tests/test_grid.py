@@ -29,8 +29,9 @@ def test_rows_line_up_across_styles():
     assert set(grid) == {"gradient", "decoupled", "multiplicative", "proximal"}
     for style, entry in grid.items():
         back = [
-            translate_alpha(a, penalty="l2", source=style, target="gradient",
-                            learning_rate_init=0.1)
+            translate_alpha(
+                a, penalty="l2", source=style, target="gradient", learning_rate_init=0.1
+            )
             for a in entry["alpha"]
         ]
         np.testing.assert_allclose(back, alphas, rtol=1e-12)
@@ -44,8 +45,9 @@ def test_invalid_combinations_are_left_out():
     l2 = _by_style(style_param_grid([1e-3], penalty="l2"))
     assert "cumulative" not in l2
     # eta * alpha >= 1 cannot be a multiplicative keep-fraction: dropped.
-    big = _by_style(style_param_grid([1e-3, 50.0], penalty="l2",
-                                     learning_rate_init=0.1))
+    big = _by_style(
+        style_param_grid([1e-3, 50.0], penalty="l2", learning_rate_init=0.1)
+    )
     assert big["multiplicative"]["alpha"] == [pytest.approx(1 - 1e-4)]
     assert big["gradient"]["alpha"] == [1e-3, 50.0]
 
@@ -67,13 +69,21 @@ def test_grid_search_reads_back_in_common_units():
     alphas = [1e-4, 1e-2]
     prefix = "regularizedmlpclassifier__"
     grid = style_param_grid(
-        alphas, penalty="l1", styles=["gradient", "decoupled", "proximal"],
-        learning_rate_init=0.05, prefix=prefix,
+        alphas,
+        penalty="l1",
+        styles=["gradient", "decoupled", "proximal"],
+        learning_rate_init=0.05,
+        prefix=prefix,
     )
     pipe = make_pipeline(
         StandardScaler(),
-        RegularizedMLPClassifier(hidden_layer_sizes=(5,), solver="sgd",
-                                 momentum=0.0, max_iter=5, random_state=0),
+        RegularizedMLPClassifier(
+            hidden_layer_sizes=(5,),
+            solver="sgd",
+            momentum=0.0,
+            max_iter=5,
+            random_state=0,
+        ),
     )
     search = GridSearchCV(pipe, grid, cv=2).fit(X, y)
     commons = common_alpha(search.cv_results_)
@@ -85,7 +95,8 @@ def test_grid_search_reads_back_in_common_units():
         i = row["index"]
         scores = search.cv_results_["mean_test_score"]
         same_style = [
-            j for j, p in enumerate(search.cv_results_["params"])
+            j
+            for j, p in enumerate(search.cv_results_["params"])
             if p[prefix + "penalty_style"] == style
         ]
         assert row["mean_test_score"] == max(scores[j] for j in same_style)
@@ -106,10 +117,12 @@ def test_teacher_labels_are_the_argmax_of_the_teacher():
 
 
 def test_teacher_data_is_reproducible_and_sized():
-    a = make_teacher_classification(50, n_features=3, n_hidden=4, n_classes=3,
-                                    random_state=7)
-    b = make_teacher_classification(50, n_features=3, n_hidden=4, n_classes=3,
-                                    random_state=7)
+    a = make_teacher_classification(
+        50, n_features=3, n_hidden=4, n_classes=3, random_state=7
+    )
+    b = make_teacher_classification(
+        50, n_features=3, n_hidden=4, n_classes=3, random_state=7
+    )
     np.testing.assert_array_equal(a[0], b[0])
     np.testing.assert_array_equal(a[1], b[1])
     assert a[0].shape == (50, 3) and set(a[1]) <= {0, 1, 2}

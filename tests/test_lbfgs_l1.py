@@ -20,8 +20,14 @@ pytestmark = pytest.mark.filterwarnings("ignore", category=ConvergenceWarning)
 def informative_and_noise():
     """4 informative columns followed by 8 columns of pure noise."""
     X, y = make_classification(
-        400, 12, n_informative=4, n_redundant=0, n_repeated=0, shuffle=False,
-        class_sep=1.5, random_state=0,
+        400,
+        12,
+        n_informative=4,
+        n_redundant=0,
+        n_repeated=0,
+        shuffle=False,
+        class_sep=1.5,
+        random_state=0,
     )
     return StandardScaler().fit_transform(X), y
 
@@ -38,8 +44,15 @@ def _objective(est, X, y):
 
 
 def _lbfgs(**params):
-    base = dict(hidden_layer_sizes=(8,), solver="lbfgs", penalty="l1", alpha=0.02,
-                max_iter=400, tol=1e-8, random_state=0)
+    base = dict(
+        hidden_layer_sizes=(8,),
+        solver="lbfgs",
+        penalty="l1",
+        alpha=0.02,
+        max_iter=400,
+        tol=1e-8,
+        random_state=0,
+    )
     base.update(params)
     return RegularizedMLPClassifier(**base)
 
@@ -56,8 +69,10 @@ def test_lbfgs_l1_gives_exact_zeros(informative_and_noise, penalty):
 
 def test_objective_styles_agree_under_lbfgs(informative_and_noise):
     X, y = informative_and_noise
-    fits = [_lbfgs(penalty_style=s).fit(X, y)
-            for s in ("gradient", "proximal", "cumulative")]
+    fits = [
+        _lbfgs(penalty_style=s).fit(X, y)
+        for s in ("gradient", "proximal", "cumulative")
+    ]
     for other in fits[1:]:
         for a, b in zip(fits[0].coefs_, other.coefs_, strict=True):
             np.testing.assert_array_equal(a, b)
@@ -77,9 +92,14 @@ def test_lbfgs_objective_is_at_most_the_stochastic_proximal_one(
     X, y = informative_and_noise
     exact = _lbfgs().fit(X, y)
     stochastic = RegularizedMLPClassifier(
-        hidden_layer_sizes=(8,), solver=solver, penalty="l1", alpha=0.02,
-        penalty_style="proximal", learning_rate_init=0.05 if solver == "sgd" else 0.01,
-        max_iter=150, random_state=0,
+        hidden_layer_sizes=(8,),
+        solver=solver,
+        penalty="l1",
+        alpha=0.02,
+        penalty_style="proximal",
+        learning_rate_init=0.05 if solver == "sgd" else 0.01,
+        max_iter=150,
+        random_state=0,
     ).fit(X, y)
     assert _objective(exact, X, y) <= _objective(stochastic, X, y) + 1e-9
 
@@ -104,10 +124,14 @@ def test_lbfgs_l1_solution_is_a_stationary_point(informative_and_noise):
 # ------------------------------------------------------------ class_weight
 @pytest.mark.parametrize("solver", ["lbfgs", "sgd"])
 def test_class_weight_equals_doubling_that_class_sample_weights(solver):
-    X, y = make_classification(120, 5, n_classes=3, n_informative=3,
-                               random_state=1)
-    params = dict(hidden_layer_sizes=(4,), solver=solver, max_iter=20,
-                  random_state=0, learning_rate_init=0.01)
+    X, y = make_classification(120, 5, n_classes=3, n_informative=3, random_state=1)
+    params = dict(
+        hidden_layer_sizes=(4,),
+        solver=solver,
+        max_iter=20,
+        random_state=0,
+        learning_rate_init=0.01,
+    )
     a = RegularizedMLPClassifier(class_weight={2: 2.0}, **params).fit(X, y)
     b = RegularizedMLPClassifier(**params).fit(
         X, y, sample_weight=np.where(y == 2, 2.0, 1.0)
@@ -118,8 +142,7 @@ def test_class_weight_equals_doubling_that_class_sample_weights(solver):
 
 def test_balanced_class_weight_uses_compute_class_weight():
     X, y = make_classification(90, 4, weights=[0.8, 0.2], random_state=2)
-    params = dict(hidden_layer_sizes=(3,), solver="lbfgs", max_iter=30,
-                  random_state=0)
+    params = dict(hidden_layer_sizes=(3,), solver="lbfgs", max_iter=30, random_state=0)
     counts = np.bincount(y)
     expected = (len(y) / (2 * counts))[y]
     a = RegularizedMLPClassifier(class_weight="balanced", **params).fit(X, y)
@@ -151,8 +174,12 @@ def test_feature_importances_are_row_norms_and_zero_for_cut_inputs(
 def test_select_from_model_drops_the_noise_columns(informative_and_noise):
     X, y = informative_and_noise
     selector = SelectFromModel(_lbfgs(alpha=0.02), threshold=1e-12)
-    pipe = make_pipeline(selector, RegularizedMLPClassifier(
-        hidden_layer_sizes=(8,), solver="lbfgs", max_iter=300, random_state=0))
+    pipe = make_pipeline(
+        selector,
+        RegularizedMLPClassifier(
+            hidden_layer_sizes=(8,), solver="lbfgs", max_iter=300, random_state=0
+        ),
+    )
     pipe.fit(X, y)
     kept = pipe[0].get_support()
     assert kept[:4].all(), kept  # every informative column stays
@@ -165,8 +192,13 @@ def test_sgd_l1_zeroes_weights_long_before_whole_inputs(informative_and_noise):
     proximal sgd has many zero weights but cuts off fewer whole inputs."""
     X, y = informative_and_noise
     sgd = RegularizedMLPClassifier(
-        hidden_layer_sizes=(8,), solver="sgd", penalty="l1", alpha=0.02,
-        penalty_style="proximal", learning_rate_init=0.05, max_iter=100,
+        hidden_layer_sizes=(8,),
+        solver="sgd",
+        penalty="l1",
+        alpha=0.02,
+        penalty_style="proximal",
+        learning_rate_init=0.05,
+        max_iter=100,
         random_state=0,
     ).fit(X, y)
     exact = _lbfgs(alpha=0.02).fit(X, y)

@@ -28,15 +28,20 @@ def data():
 
 
 def _est(**params):
-    base = dict(hidden_layer_sizes=(5,), max_iter=8, random_state=0, tol=0.0,
-                n_iter_no_change=1000, learning_rate_init=0.01)
+    base = dict(
+        hidden_layer_sizes=(5,),
+        max_iter=8,
+        random_state=0,
+        tol=0.0,
+        n_iter_no_change=1000,
+        learning_rate_init=0.01,
+    )
     base.update(params)
     return RegularizedMLPClassifier(**base)
 
 
 def _assert_same_weights(a, b, **tol):
-    for ca, cb in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_,
-                      strict=True):
+    for ca, cb in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_, strict=True):
         np.testing.assert_allclose(ca, cb, **(tol or dict(rtol=0, atol=0)))
 
 
@@ -70,9 +75,15 @@ def test_multilabel_matches_mlpclassifier(solver):
     n = len(X) if solver == "lbfgs" else 20
     ours = _est(solver=solver, batch_size=20, alpha=1e-2 / n).fit(X, Y)
     theirs = MLPClassifier(
-        hidden_layer_sizes=(5,), max_iter=8, random_state=0, tol=0.0,
-        n_iter_no_change=1000, learning_rate_init=0.01, solver=solver,
-        batch_size=20, alpha=1e-2,
+        hidden_layer_sizes=(5,),
+        max_iter=8,
+        random_state=0,
+        tol=0.0,
+        n_iter_no_change=1000,
+        learning_rate_init=0.01,
+        solver=solver,
+        batch_size=20,
+        alpha=1e-2,
     ).fit(X, Y)
     assert ours.out_activation_ == "logistic" and ours.n_outputs_ == 3
     for a, b in zip(ours.coefs_, theirs.coefs_, strict=True):
@@ -95,9 +106,17 @@ def test_float32_trains_and_predicts_in_float32(data, solver):
 def test_every_style_runs_under_every_schedule(data, style, schedule):
     X, y = data
     penalty, alpha = STYLE_PENALTY[style]
-    est = _est(solver="sgd", learning_rate=schedule, penalty=penalty, alpha=alpha,
-               penalty_style=style, learning_rate_init=0.05, max_iter=30,
-               tol=1e-3, n_iter_no_change=2).fit(X, y)
+    est = _est(
+        solver="sgd",
+        learning_rate=schedule,
+        penalty=penalty,
+        alpha=alpha,
+        penalty_style=style,
+        learning_rate_init=0.05,
+        max_iter=30,
+        tol=1e-3,
+        n_iter_no_change=2,
+    ).fit(X, y)
     assert np.isfinite(est.loss_curve_).all()
     if schedule != "invscaling":  # invscaling decays too fast to learn here
         assert est.score(X, y) > 0.5
@@ -108,9 +127,17 @@ def test_step_scaled_styles_use_the_current_scheduled_rate(data):
     eta_t the invscaling rate eta_0 / (t + 1)**power_t of that epoch."""
     X, y = data
     eta0, alpha, power_t = 0.05, 1e-3, 0.5
-    est = _est(solver="sgd", learning_rate="invscaling", power_t=power_t,
-               learning_rate_init=eta0, penalty="l1", penalty_style="cumulative",
-               alpha=alpha, batch_size=len(y), max_iter=3).fit(X, y)
+    est = _est(
+        solver="sgd",
+        learning_rate="invscaling",
+        power_t=power_t,
+        learning_rate_init=eta0,
+        penalty="l1",
+        penalty_style="cumulative",
+        alpha=alpha,
+        batch_size=len(y),
+        max_iter=3,
+    ).fit(X, y)
     n = len(y)
     rates = [eta0] + [eta0 / (k * n + 1) ** power_t for k in (1, 2)]
     assert float(np.asarray(est._style_state["u"])) == pytest.approx(
@@ -120,8 +147,14 @@ def test_step_scaled_styles_use_the_current_scheduled_rate(data):
 
 def test_verbose_prints_epochs_loss_and_zero_share(data, capsys):
     X, y = data
-    _est(solver="sgd", penalty="l1", alpha=1e-2, penalty_style="proximal",
-         max_iter=3, verbose=True).fit(X, y)
+    _est(
+        solver="sgd",
+        penalty="l1",
+        alpha=1e-2,
+        penalty_style="proximal",
+        max_iter=3,
+        verbose=True,
+    ).fit(X, y)
     lines = capsys.readouterr().out.strip().splitlines()
     epochs = [line for line in lines if line.startswith("Iteration")]
     assert len(epochs) == 3
@@ -130,8 +163,14 @@ def test_verbose_prints_epochs_loss_and_zero_share(data, capsys):
 
 def test_partial_fit_carries_cumulative_state_and_warm_start_resets_it(data):
     X, y = data
-    params = dict(solver="sgd", penalty="l1", penalty_style="cumulative",
-                  alpha=1e-3, shuffle=False, batch_size=80)
+    params = dict(
+        solver="sgd",
+        penalty="l1",
+        penalty_style="cumulative",
+        alpha=1e-3,
+        shuffle=False,
+        batch_size=80,
+    )
     inc = _est(**params)
     inc.partial_fit(X, y, classes=np.unique(y))
     u_first = float(np.asarray(inc._style_state["u"]))

@@ -51,19 +51,28 @@ def _weights(est):
 # --------------------------------------------------------------- formulas
 def test_objective_styles_share_one_unit():
     for target in ("proximal", "cumulative"):
-        assert translate_alpha(0.3, penalty="l1", source="gradient", target=target) == 0.3
+        assert (
+            translate_alpha(0.3, penalty="l1", source="gradient", target=target) == 0.3
+        )
 
 
 def test_decoupled_is_learning_rate_times_lambda():
     got = translate_alpha(
-        0.02, penalty="l1", source="gradient", target="decoupled", learning_rate_init=0.1
+        0.02,
+        penalty="l1",
+        source="gradient",
+        target="decoupled",
+        learning_rate_init=0.1,
     )
     assert got == pytest.approx(0.002)
 
 
 def test_multiplicative_keeps_one_minus_rate_times_lambda():
     got = translate_alpha(
-        0.03, penalty="l2", source="gradient", target="multiplicative",
+        0.03,
+        penalty="l2",
+        source="gradient",
+        target="multiplicative",
         learning_rate_init=0.01,
     )
     assert got == pytest.approx(1 - 0.01 * 0.03)
@@ -81,8 +90,12 @@ def test_sklearn_alpha_is_divided_by_batch_or_sample_count():
 
 
 def test_keras_l2_has_no_half_and_l1_is_unchanged():
-    assert translate_alpha(0.01, penalty="l2", source="keras", target="gradient") == 0.02
-    assert translate_alpha(0.01, penalty="l1", source="keras", target="gradient") == 0.01
+    assert (
+        translate_alpha(0.01, penalty="l2", source="keras", target="gradient") == 0.02
+    )
+    assert (
+        translate_alpha(0.01, penalty="l1", source="keras", target="gradient") == 0.01
+    )
 
 
 def test_pytorch_conventions():
@@ -91,7 +104,10 @@ def test_pytorch_conventions():
     ) == pytest.approx(5e-4)
     # AdamW shrinks by lr * weight_decay per step: our decoupled alpha.
     assert translate_alpha(
-        0.01, penalty="l2", source="pytorch_adamw", target="decoupled",
+        0.01,
+        penalty="l2",
+        source="pytorch_adamw",
+        target="decoupled",
         learning_rate_init=1e-3,
     ) == pytest.approx(1e-5)
 
@@ -126,16 +142,35 @@ def test_round_trip_returns_the_original(alpha, source, target, penalty):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(penalty="l1", source="gradient", target="multiplicative",
-              learning_rate_init=0.1), "L2 shrink"),
-        (dict(penalty="l1", source="sklearn", target="gradient", batch_size=10),
-         "L2 penalty only"),
+        (
+            dict(
+                penalty="l1",
+                source="gradient",
+                target="multiplicative",
+                learning_rate_init=0.1,
+            ),
+            "L2 shrink",
+        ),
+        (
+            dict(penalty="l1", source="sklearn", target="gradient", batch_size=10),
+            "L2 penalty only",
+        ),
         (dict(penalty="l2", source="gradient", target="cumulative"), "L1 part"),
-        (dict(penalty="elasticnet", source="keras", target="gradient"),
-         "from_keras_l1_l2"),
+        (
+            dict(penalty="elasticnet", source="keras", target="gradient"),
+            "from_keras_l1_l2",
+        ),
         (dict(penalty="l2", source="sklearn", target="gradient"), "exactly one"),
-        (dict(penalty="l2", source="sklearn", target="gradient", batch_size=10,
-              n_samples=100), "exactly one"),
+        (
+            dict(
+                penalty="l2",
+                source="sklearn",
+                target="gradient",
+                batch_size=10,
+                n_samples=100,
+            ),
+            "exactly one",
+        ),
         (dict(penalty="l2", source="gradient", target="decoupled"), "learning rate"),
         (dict(penalty="l2", source="tensorflow", target="gradient"), "source must be"),
         (dict(penalty="l3", source="gradient", target="gradient"), "penalty must be"),
@@ -149,7 +184,10 @@ def test_impossible_translations_explain_why(kwargs, message):
 def test_multiplicative_cannot_express_a_full_shrink():
     with pytest.raises(ValueError, match="fraction <= 0"):
         translate_alpha(
-            20.0, penalty="l2", source="gradient", target="multiplicative",
+            20.0,
+            penalty="l2",
+            source="gradient",
+            target="multiplicative",
             learning_rate_init=0.1,
         )
 
@@ -164,7 +202,10 @@ def test_negative_alpha_is_refused():
 def test_translated_decoupled_trains_the_same_weights(data, penalty):
     lam = 0.02
     alpha = translate_alpha(
-        lam, penalty=penalty, source="gradient", target="decoupled",
+        lam,
+        penalty=penalty,
+        source="gradient",
+        target="decoupled",
         learning_rate_init=ETA,
     )
     a = _fit(data, penalty=penalty, alpha=lam, penalty_style="gradient")
@@ -175,7 +216,10 @@ def test_translated_decoupled_trains_the_same_weights(data, penalty):
 def test_translated_multiplicative_trains_the_same_weights(data):
     lam = 0.05
     alpha = translate_alpha(
-        lam, penalty="l2", source="gradient", target="multiplicative",
+        lam,
+        penalty="l2",
+        source="gradient",
+        target="multiplicative",
         learning_rate_init=ETA,
     )
     a = _fit(data, penalty="l2", alpha=lam, penalty_style="gradient")
@@ -186,7 +230,10 @@ def test_translated_multiplicative_trains_the_same_weights(data):
 def test_decoupled_map_stays_exact_under_a_decaying_schedule(data):
     lam = 0.05
     alpha = translate_alpha(
-        lam, penalty="l2", source="gradient", target="decoupled",
+        lam,
+        penalty="l2",
+        source="gradient",
+        target="decoupled",
         learning_rate_init=ETA,
     )
     common = dict(learning_rate="invscaling", power_t=0.3, penalty="l2")
@@ -203,9 +250,17 @@ def test_translated_sklearn_alpha_matches_mlpclassifier(data):
     )
     ours = _fit(data, penalty="l2", alpha=alpha)
     theirs = MLPClassifier(
-        hidden_layer_sizes=(6,), activation="tanh", solver="sgd", momentum=0.0,
-        learning_rate_init=ETA, batch_size=10, max_iter=4, tol=0.0,
-        n_iter_no_change=100, random_state=0, alpha=alpha_sk,
+        hidden_layer_sizes=(6,),
+        activation="tanh",
+        solver="sgd",
+        momentum=0.0,
+        learning_rate_init=ETA,
+        batch_size=10,
+        max_iter=4,
+        tol=0.0,
+        n_iter_no_change=100,
+        random_state=0,
+        alpha=alpha_sk,
     ).fit(X, y)
     for mine, ref in zip(ours.coefs_, theirs.coefs_, strict=True):
         np.testing.assert_allclose(mine, ref, rtol=1e-9, atol=1e-12)
@@ -230,10 +285,12 @@ def test_momentum_aware_map_is_close_under_momentum(data, nesterov):
     the decoupled model far closer to the gradient-style one than the plain
     map, and much closer than the penalty's own effect."""
     lam, mu = 0.2, 0.5
-    common = dict(momentum=mu, nesterovs_momentum=nesterov, max_iter=10,
-                  learning_rate_init=0.01)
-    kwargs = dict(penalty="l2", source="gradient", target="decoupled",
-                  learning_rate_init=0.01)
+    common = dict(
+        momentum=mu, nesterovs_momentum=nesterov, max_iter=10, learning_rate_init=0.01
+    )
+    kwargs = dict(
+        penalty="l2", source="gradient", target="decoupled", learning_rate_init=0.01
+    )
     plain = translate_alpha(lam, **kwargs)
     aware = translate_alpha(lam, momentum=mu, **kwargs)
     assert aware == pytest.approx(plain / (1 - mu))

@@ -1,7 +1,7 @@
 """
-==================================
+===================================
 Penalty styles side by side: digits
-==================================
+===================================
 
 One grid search compares four ways of applying an L1 penalty on the digits
 data, at the *same* lambdas: :func:`~sklearn_nnreg.style_param_grid` writes
