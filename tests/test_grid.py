@@ -110,7 +110,7 @@ def test_teacher_labels_are_the_argmax_of_the_teacher():
         300, random_state=1, return_teacher=True
     )
     assert X.shape == (300, 10) and W1.shape == (10, 15) and W2.shape == (15, 4)
-    assert np.abs(X).max() <= 1.0
+    assert np.abs(X).max() <= 10.0 and np.abs(X).max() > 9.0
     assert max(np.abs(W).max() for W in (W1, b1, W2, b2)) <= 9.9
     logits = np.tanh(X @ W1 + b1) @ W2 + b2
     np.testing.assert_array_equal(y, logits.argmax(axis=1))
