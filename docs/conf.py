@@ -100,8 +100,14 @@ html_theme_options = {
 # the tables and the step diagram.
 html_sidebars = {
     page: []
-    for page in ("index", "getting_started", "penalty_styles", "translating_lambda",
-                 "classic_experiment", "api")
+    for page in (
+        "index",
+        "getting_started",
+        "penalty_styles",
+        "translating_lambda",
+        "classic_experiment",
+        "api",
+    )
 }
 html_show_sourcelink = False
 html_copy_source = False
@@ -130,7 +136,8 @@ sphinx_gallery_conf = {
 # Examples run short fits on purpose.
 warnings.filterwarnings("ignore", message=".*Maximum iterations.*")
 warnings.filterwarnings(
-    "ignore", category=UserWarning,
+    "ignore",
+    category=UserWarning,
     message="Matplotlib is currently using agg, which is a non-GUI backend",
 )
 

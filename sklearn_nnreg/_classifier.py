@@ -63,8 +63,13 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         'elasticnet':  R(W) = l1_ratio sum |w| + (1 - l1_ratio) 1/2 sum w**2
 
     One optimizer step, with learning rate eta_t, optimizer update Delta(.)
-    and per-weight step size h (eta_t for sgd; for adam, the bias-corrected
-    rate divided by ``sqrt(v) + epsilon``), is, by ``penalty_style``:
+    and per-weight step size h, is, by ``penalty_style``, as below.  h is
+    eta_t for plain sgd and ``eta_t / (1 - momentum)`` with (Nesterov)
+    momentum, the step the velocity takes in steady state; for adam it is the
+    bias-corrected rate divided by ``sqrt(v) + epsilon``, per weight.  So
+    under every optimizer a fixed point of ``'proximal'`` or ``'cumulative'``
+    minimises L + alpha R: a weight stays exactly zero when its data
+    gradient is at most alpha (times the L1 share) in size.
 
     ``'gradient'``
         ``W <- W - Delta(g + alpha dR(W))``: the penalty is part of the
@@ -203,7 +208,7 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         Number of training samples seen by the stochastic solvers.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
     n_layers_ : int
         Number of layers, input and output included.

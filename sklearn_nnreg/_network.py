@@ -64,7 +64,8 @@ def _logistic_derivative(a, delta, tmp):
 
 def _relu_derivative(a, delta, tmp):
     # Multiplying by the mask is 5x faster than ``delta[a == 0] = 0`` (boolean
-    # indexing); it differs only in the sign of the zeros it writes.
+    # indexing).  It differs only in the sign of the zeros it writes, and where
+    # delta is already infinite (inf * 0 is nan), which only a diverging fit has.
     np.not_equal(a, 0, out=tmp)
     np.multiply(delta, tmp, out=delta)
 

@@ -2,7 +2,8 @@
 
 An optimizer turns a gradient into ``delta``, the amount subtracted from the
 parameters, and reports the step size ``h`` it used: the scalar learning rate
-for sgd, the per-coordinate ``lr_t / (sqrt(v) + epsilon)`` for adam.  It knows
+for sgd (``lr / (1 - momentum)`` with momentum, the steady-state step), the
+per-coordinate ``lr_t / (sqrt(v) + epsilon)`` for adam.  It knows
 nothing about penalties, stopping or printing.  Its state is a dict of plain
 arrays and floats (``get_state`` / ``set_state``) so that an estimator can keep
 it between ``partial_fit`` calls and pickle it cleanly.
@@ -51,7 +52,11 @@ class SGD:
             delta += grad * lr
         else:
             np.negative(self.velocity, out=delta)
-        return lr
+        # In steady state (heavy ball and Nesterov alike) the velocity moves a
+        # weight by lr / (1 - momentum) times its gradient: that is the step
+        # size a proximal or cumulative penalty must use for alpha to keep
+        # objective units (a fixed point then minimises L + alpha R).
+        return lr / (1.0 - self.momentum) if self.momentum < 1 else lr
 
     def iteration_ends(self, time_step):
         if self.schedule == "invscaling":

@@ -258,7 +258,10 @@ def fit_lbfgs(network, flat, X, Y, sw, penalty, alpha, penalize_intercepts, opti
 
     with np.errstate(over="ignore"):
         result = scipy.optimize.minimize(
-            objective, flat.astype(np.float64), method="L-BFGS-B", jac=True,
+            objective,
+            flat.astype(np.float64),
+            method="L-BFGS-B",
+            jac=True,
             options=options,
         )
     if not result.success:

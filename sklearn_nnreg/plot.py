@@ -83,8 +83,9 @@ def _as_cv_results_list(cv_results):
 
 def _cv_column(result, key):
     if key not in result:
-        metrics = sorted(k[len("mean_test_"):] for k in result if
-                         k.startswith("mean_test_"))
+        metrics = sorted(
+            k[len("mean_test_") :] for k in result if k.startswith("mean_test_")
+        )
         found = ", ".join(metrics) if metrics else "none"
         raise KeyError(key, found)
     return np.asarray(result[key], dtype=float)
@@ -179,8 +180,7 @@ class _StyleCurvesDisplay:
 
     _ylabel = ""
 
-    def _plot_curves(self, ax, values, stds, std_display_style, line_kwargs,
-                     ylabel):
+    def _plot_curves(self, ax, values, stds, std_display_style, line_kwargs, ylabel):
         ax = _new_axes(type(self).__name__ + ".plot", ax)
         if std_display_style not in ("fill_between", "errorbar", None):
             raise ValueError(
@@ -302,13 +302,24 @@ default='fill_between'
         """
         name = self.score_name or "score"
         return self._plot_curves(
-            ax, self.scores, self.score_stds, std_display_style, line_kwargs,
+            ax,
+            self.scores,
+            self.score_stds,
+            std_display_style,
+            line_kwargs,
             f"mean CV {name}",
         )
 
     @classmethod
-    def from_cv_results(cls, cv_results, *, metric=None, ax=None,
-                        std_display_style="fill_between", line_kwargs=None):
+    def from_cv_results(
+        cls,
+        cv_results,
+        *,
+        metric=None,
+        ax=None,
+        std_display_style="fill_between",
+        line_kwargs=None,
+    ):
         """Plot the results of a search over alpha and penalty style.
 
         Parameters
@@ -350,13 +361,27 @@ default='fill_between'
             score_stds={s: c[2] for s, c in curves.items()},
             score_name=metric,
         )
-        return display.plot(ax=ax, std_display_style=std_display_style,
-                            line_kwargs=line_kwargs)
+        return display.plot(
+            ax=ax, std_display_style=std_display_style, line_kwargs=line_kwargs
+        )
 
     @classmethod
-    def from_estimator(cls, estimator, X, y, *, alphas, penalty=None, styles=None,
-                       cv=None, scoring=None, n_jobs=None, ax=None,
-                       std_display_style="fill_between", line_kwargs=None):
+    def from_estimator(
+        cls,
+        estimator,
+        X,
+        y,
+        *,
+        alphas,
+        penalty=None,
+        styles=None,
+        cv=None,
+        scoring=None,
+        n_jobs=None,
+        ax=None,
+        std_display_style="fill_between",
+        line_kwargs=None,
+    ):
         """Run a grid search over alpha and penalty style, then plot it.
 
         The grid is :func:`style_param_grid` for the estimator's penalty,
@@ -403,11 +428,20 @@ default='fill_between'
 
         _pyplot("StyleComparisonDisplay.from_estimator")  # fail before fitting
         grid = _grid_for(estimator, alphas, styles, penalty)
-        search = GridSearchCV(estimator, grid, cv=cv, scoring=scoring,
-                              n_jobs=n_jobs, error_score=np.nan, refit=False)
+        search = GridSearchCV(
+            estimator,
+            grid,
+            cv=cv,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            error_score=np.nan,
+            refit=False,
+        )
         search.fit(X, y)
         display = cls.from_cv_results(
-            search.cv_results_, ax=ax, std_display_style=std_display_style,
+            search.cv_results_,
+            ax=ax,
+            std_display_style=std_display_style,
             line_kwargs=line_kwargs,
         )
         if isinstance(scoring, str):
@@ -502,14 +536,32 @@ default='fill_between'
         display : SparsityPathDisplay
             The display, with ``lines_``, ``ax_`` and ``figure_`` set.
         """
-        self._plot_curves(ax, self.sparsity, self.sparsity_stds, std_display_style,
-                          line_kwargs, "share of weights exactly zero")
+        self._plot_curves(
+            ax,
+            self.sparsity,
+            self.sparsity_stds,
+            std_display_style,
+            line_kwargs,
+            "share of weights exactly zero",
+        )
         self.ax_.set_ylim(-0.02, 1.02)
         return self
 
     @classmethod
-    def from_estimator(cls, estimator, X, y, *, alphas, penalty=None, styles=None,
-                       n_jobs=None, fit_params=None, ax=None, line_kwargs=None):
+    def from_estimator(
+        cls,
+        estimator,
+        X,
+        y,
+        *,
+        alphas,
+        penalty=None,
+        styles=None,
+        n_jobs=None,
+        fit_params=None,
+        ax=None,
+        line_kwargs=None,
+    ):
         """Fit one clone per style and alpha, then plot their sparsity.
 
         Parameters
@@ -561,8 +613,15 @@ default='fill_between'
         return display.plot(ax=ax, line_kwargs=line_kwargs)
 
     @classmethod
-    def from_cv_results(cls, cv_results, *, metric="sparsity", ax=None,
-                        std_display_style="fill_between", line_kwargs=None):
+    def from_cv_results(
+        cls,
+        cv_results,
+        *,
+        metric="sparsity",
+        ax=None,
+        std_display_style="fill_between",
+        line_kwargs=None,
+    ):
         """Plot the sparsity recorded by a search over alpha and style.
 
         The search must have recorded each candidate's ``sparsity_``: pass
@@ -608,8 +667,9 @@ default='fill_between'
             sparsity={s: c[1] for s, c in curves.items()},
             sparsity_stds={s: c[2] for s, c in curves.items()},
         )
-        return display.plot(ax=ax, std_display_style=std_display_style,
-                            line_kwargs=line_kwargs)
+        return display.plot(
+            ax=ax, std_display_style=std_display_style, line_kwargs=line_kwargs
+        )
 
 
 # ---------------------------------------------------------- weight histograms
@@ -716,8 +776,13 @@ class WeightHistogramDisplay:
         if ax is None:
             plt = _pyplot("WeightHistogramDisplay.plot")
             _, axes = plt.subplots(
-                n_layers, n_est, figsize=(3.2 * n_est + 0.8, 2.4 * n_layers + 0.6),
-                squeeze=False, sharey="row", sharex="row", constrained_layout=True,
+                n_layers,
+                n_est,
+                figsize=(3.2 * n_est + 0.8, 2.4 * n_layers + 0.6),
+                squeeze=False,
+                sharey="row",
+                sharex="row",
+                constrained_layout=True,
             )
         else:
             axes = np.asarray(ax, dtype=object)
@@ -738,14 +803,23 @@ class WeightHistogramDisplay:
             for j, w in enumerate(layer):
                 a = axes[i, j]
                 counts, _ = np.histogram(w[w != 0], bins=edges)
-                kwargs = {"color": "0.6", "edgecolor": "0.3", "linewidth": 0.5,
-                          "label": "non-zero weights"}
+                kwargs = {
+                    "color": "0.6",
+                    "edgecolor": "0.3",
+                    "linewidth": 0.5,
+                    "label": "non-zero weights",
+                }
                 kwargs.update(hist_kwargs or {})
-                self.hist_[i, j] = a.bar(edges[:-1], counts, width=width,
-                                         align="edge", log=log, **kwargs)
+                self.hist_[i, j] = a.bar(
+                    edges[:-1], counts, width=width, align="edge", log=log, **kwargs
+                )
                 n_zero = int(np.sum(w == 0))
                 self.zero_bars_[i, j] = a.bar(
-                    [0.0], [n_zero], width=width / 2, color="C3", log=log,
+                    [0.0],
+                    [n_zero],
+                    width=width / 2,
+                    color="C3",
+                    log=log,
                     label=f"exactly zero: {n_zero / w.size:.0%}",
                 )
                 a.legend(fontsize="small", loc="upper right")
@@ -761,8 +835,17 @@ class WeightHistogramDisplay:
         return self
 
     @classmethod
-    def from_estimator(cls, estimator, *, names=None, layers=None, ax=None, bins=30,
-                       log=False, hist_kwargs=None):
+    def from_estimator(
+        cls,
+        estimator,
+        *,
+        names=None,
+        layers=None,
+        ax=None,
+        bins=30,
+        log=False,
+        hist_kwargs=None,
+    ):
         """Plot the weights of one or more fitted estimators.
 
         Parameters
@@ -790,8 +873,9 @@ class WeightHistogramDisplay:
         display : WeightHistogramDisplay
             The plotted display.
         """
-        estimators = list(estimator) if isinstance(estimator, list | tuple) \
-            else [estimator]
+        estimators = (
+            list(estimator) if isinstance(estimator, list | tuple) else [estimator]
+        )
         if not estimators:
             raise ValueError("estimator: pass at least one fitted estimator.")
         finals = [_final_estimator(e) for e in estimators]

@@ -123,12 +123,14 @@ def test_every_style_runs_under_every_schedule(data, style, schedule):
 
 
 def test_step_scaled_styles_use_the_current_scheduled_rate(data):
-    """Cumulative's running total u grows by eta_t * alpha per step, with
-    eta_t the invscaling rate eta_0 / (t + 1)**power_t of that epoch."""
+    """Cumulative's running total u grows by h * alpha per step, with h the
+    invscaling rate eta_0 / (t + 1)**power_t of that epoch divided by
+    (1 - momentum), the velocity's steady-state step."""
     X, y = data
-    eta0, alpha, power_t = 0.05, 1e-3, 0.5
+    eta0, alpha, power_t, mu = 0.05, 1e-3, 0.5, 0.5
     est = _est(
         solver="sgd",
+        momentum=mu,
         learning_rate="invscaling",
         power_t=power_t,
         learning_rate_init=eta0,
@@ -141,7 +143,7 @@ def test_step_scaled_styles_use_the_current_scheduled_rate(data):
     n = len(y)
     rates = [eta0] + [eta0 / (k * n + 1) ** power_t for k in (1, 2)]
     assert float(np.asarray(est._style_state["u"])) == pytest.approx(
-        alpha * sum(rates), rel=1e-12
+        alpha * sum(rates) / (1 - mu), rel=1e-12
     )
 
 

@@ -62,10 +62,19 @@ def _fake_cv_results(alphas, scores, stds, prefix="clf__", extra=None):
     params, means, sds = [], [], []
     for style in ("decoupled", "gradient", "multiplicative"):
         for alpha, score, sd in zip(alphas, scores[style], stds[style], strict=True):
-            value = translate_alpha(alpha, penalty="l2", source="gradient",
-                                    target=style, learning_rate_init=LR)
-            row = {prefix + "penalty": "l2", prefix + "penalty_style": style,
-                   prefix + "alpha": value, prefix + "learning_rate_init": LR}
+            value = translate_alpha(
+                alpha,
+                penalty="l2",
+                source="gradient",
+                target=style,
+                learning_rate_init=LR,
+            )
+            row = {
+                prefix + "penalty": "l2",
+                prefix + "penalty_style": style,
+                prefix + "alpha": value,
+                prefix + "learning_rate_init": LR,
+            }
             params.append(row)
             means.append(score)
             sds.append(sd)
@@ -81,10 +90,16 @@ def _fake_cv_results(alphas, scores, stds, prefix="clf__", extra=None):
 
 
 ALPHAS = [1e-3, 1e-2, 1e-1]
-SCORES = {"gradient": [0.8, 0.85, 0.7], "decoupled": [0.81, 0.84, 0.72],
-          "multiplicative": [0.79, 0.83, 0.6]}
-STDS = {"gradient": [0.01, 0.02, 0.03], "decoupled": [0.0, 0.01, 0.0],
-        "multiplicative": [0.02, 0.02, 0.02]}
+SCORES = {
+    "gradient": [0.8, 0.85, 0.7],
+    "decoupled": [0.81, 0.84, 0.72],
+    "multiplicative": [0.79, 0.83, 0.6],
+}
+STDS = {
+    "gradient": [0.01, 0.02, 0.03],
+    "decoupled": [0.0, 0.01, 0.0],
+    "multiplicative": [0.02, 0.02, 0.02],
+}
 
 
 # ------------------------------------------------------------ without matplotlib
@@ -104,8 +119,9 @@ def test_module_imports_and_plot_fails_clearly_without_matplotlib():
             print("IMPORTERROR:", exc)
         """
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     assert "IMPORTERROR: StyleComparisonDisplay.plot needs matplotlib" in proc.stdout
     assert 'pip install "sklearn_nnreg[plot]"' in proc.stdout
@@ -119,16 +135,22 @@ def test_compare_plot_without_matplotlib_fails_before_the_search(
     assert main(["compare", "--dataset", "iris", "--plot", str(out)]) == 2
     captured = capsys.readouterr()
     err = captured.err.strip().splitlines()
-    assert err == ['nnreg: error: --plot needs matplotlib: pip install '
-                   '"sklearn_nnreg[plot]"']
+    assert err == [
+        'nnreg: error: --plot needs matplotlib: pip install "sklearn_nnreg[plot]"'
+    ]
     assert captured.out == "" and not out.exists()
 
 
 def test_sparsity_scorer_reads_the_final_step(iris):
     X, y = iris
-    clf = RegularizedMLPClassifier(hidden_layer_sizes=(6,), solver="lbfgs",
-                                   penalty="l1", alpha=0.05, max_iter=200,
-                                   random_state=0)
+    clf = RegularizedMLPClassifier(
+        hidden_layer_sizes=(6,),
+        solver="lbfgs",
+        penalty="l1",
+        alpha=0.05,
+        max_iter=200,
+        random_state=0,
+    )
     pipe = make_pipeline(StandardScaler(), clf).fit(X, y)
     assert sparsity_scorer(pipe, X, y) == pipe[-1].sparsity_
     assert sparsity_scorer(pipe[-1]) == pipe[-1].sparsity_ > 0
@@ -145,8 +167,9 @@ def test_style_comparison_lines_hold_common_alphas_and_scores():
     for style, line in display.lines_.items():
         np.testing.assert_allclose(line.get_xdata(), ALPHAS, rtol=1e-9)
         np.testing.assert_allclose(line.get_ydata(), SCORES[style])
-        assert line.get_color() == matplotlib.colors.to_hex(STYLE_COLORS[style]) or \
-            matplotlib.colors.same_color(line.get_color(), STYLE_COLORS[style])
+        assert line.get_color() == matplotlib.colors.to_hex(
+            STYLE_COLORS[style]
+        ) or matplotlib.colors.same_color(line.get_color(), STYLE_COLORS[style])
     band = display.fill_between_["gradient"].get_paths()[0].vertices
     assert band[:, 1].max() == pytest.approx(0.85 + 0.02)
     assert band[:, 1].min() == pytest.approx(0.7 - 0.03)
@@ -163,19 +186,27 @@ def test_style_comparison_lines_hold_common_alphas_and_scores():
 @needs_matplotlib
 def test_style_comparison_pools_several_searches_and_draws_on_given_axes():
     cv_results = _fake_cv_results(ALPHAS, SCORES, STDS)
-    rows = [{k: (v[i] if k != "params" else [v[i]]) for k, v in cv_results.items()}
-            for i in range(len(cv_results["params"]))]
-    single = [{"params": r["params"],
-               "mean_test_score": np.atleast_1d(r["mean_test_score"]),
-               "std_test_score": np.atleast_1d(r["std_test_score"])} for r in rows]
+    rows = [
+        {k: (v[i] if k != "params" else [v[i]]) for k, v in cv_results.items()}
+        for i in range(len(cv_results["params"]))
+    ]
+    single = [
+        {
+            "params": r["params"],
+            "mean_test_score": np.atleast_1d(r["mean_test_score"]),
+            "std_test_score": np.atleast_1d(r["std_test_score"]),
+        }
+        for r in rows
+    ]
     _, ax = plt.subplots()
     display = StyleComparisonDisplay.from_cv_results(
         single, ax=ax, std_display_style="errorbar"
     )
     assert display.ax_ is ax
     assert display.fill_between_ == {}
-    np.testing.assert_allclose(display.lines_["decoupled"].get_ydata(),
-                               SCORES["decoupled"])
+    np.testing.assert_allclose(
+        display.lines_["decoupled"].get_ydata(), SCORES["decoupled"]
+    )
     assert set(display.errorbar_) == {"gradient", "decoupled", "multiplicative"}
 
 
@@ -194,8 +225,10 @@ def test_style_comparison_multimetric_and_missing_metric():
 @needs_matplotlib
 def test_style_comparison_refuses_rows_that_vary_another_parameter():
     cv_results = _fake_cv_results(ALPHAS, SCORES, STDS)
-    doubled = {k: (list(v) * 2 if k == "params" else np.concatenate([v, v]))
-               for k, v in cv_results.items()}
+    doubled = {
+        k: (list(v) * 2 if k == "params" else np.concatenate([v, v]))
+        for k, v in cv_results.items()
+    }
     with pytest.raises(ValueError, match="share an alpha"):
         StyleComparisonDisplay.from_cv_results(doubled)
 
@@ -217,12 +250,23 @@ def test_style_comparison_from_estimator_runs_the_style_grid(iris):
     X, y = iris
     pipe = make_pipeline(
         StandardScaler(),
-        RegularizedMLPClassifier(hidden_layer_sizes=(6,), solver="sgd", momentum=0.0,
-                                 learning_rate_init=LR, max_iter=15, penalty="l2",
-                                 random_state=0),
+        RegularizedMLPClassifier(
+            hidden_layer_sizes=(6,),
+            solver="sgd",
+            momentum=0.0,
+            learning_rate_init=LR,
+            max_iter=15,
+            penalty="l2",
+            random_state=0,
+        ),
     )
     display = StyleComparisonDisplay.from_estimator(
-        pipe, X, y, alphas=[1e-3, 1e-1], cv=2, scoring="accuracy",
+        pipe,
+        X,
+        y,
+        alphas=[1e-3, 1e-1],
+        cv=2,
+        scoring="accuracy",
         styles=["gradient", "multiplicative"],
     )
     assert list(display.lines_) == ["gradient", "multiplicative"]
@@ -231,8 +275,9 @@ def test_style_comparison_from_estimator_runs_the_style_grid(iris):
         assert np.all((line.get_ydata() > 0.3) & (line.get_ydata() <= 1))
     # Plain sgd, constant rate: gradient and multiplicative give the same
     # weights at the same lambda, so the same scores.
-    np.testing.assert_allclose(display.scores["gradient"],
-                               display.scores["multiplicative"], atol=1e-12)
+    np.testing.assert_allclose(
+        display.scores["gradient"], display.scores["multiplicative"], atol=1e-12
+    )
     assert display.ax_.get_ylabel() == "mean CV accuracy"
 
 
@@ -240,47 +285,79 @@ def test_style_comparison_from_estimator_runs_the_style_grid(iris):
 @needs_matplotlib
 def test_sparsity_path_from_estimator_matches_direct_fits(iris):
     X, y = iris
-    base = dict(hidden_layer_sizes=(8,), solver="sgd", penalty="l1", batch_size=10,
-                learning_rate_init=0.05, max_iter=20, random_state=0)
+    base = dict(
+        hidden_layer_sizes=(8,),
+        solver="sgd",
+        penalty="l1",
+        batch_size=10,
+        learning_rate_init=0.05,
+        max_iter=20,
+        random_state=0,
+    )
     clf = RegularizedMLPClassifier(**base)
     display = SparsityPathDisplay.from_estimator(
-        clf, X, y, alphas=[1e-3, 1e-2, 1e-1], styles=["gradient", "proximal"],
+        clf,
+        X,
+        y,
+        alphas=[1e-3, 1e-2, 1e-1],
+        styles=["gradient", "proximal"],
     )
     np.testing.assert_array_equal(display.lines_["gradient"].get_ydata(), 0.0)
     proximal = display.lines_["proximal"].get_ydata()
     assert np.all(np.diff(proximal) >= 0) and proximal[-1] > 0.3
-    direct = RegularizedMLPClassifier(**base, penalty_style="proximal", alpha=1e-2,
-                                      momentum=0.9).fit(X, y)
+    direct = RegularizedMLPClassifier(
+        **base, penalty_style="proximal", alpha=1e-2, momentum=0.9
+    ).fit(X, y)
     assert proximal[1] == direct.sparsity_
     assert display.ax_.get_ylabel() == "share of weights exactly zero"
     assert display.ax_.get_ylim() == (-0.02, 1.02)
     assert [t.get_text() for t in display.ax_.get_legend().get_texts()] == [
-        "gradient", "proximal"]
+        "gradient",
+        "proximal",
+    ]
 
 
 @needs_matplotlib
 def test_sparsity_path_lbfgs_defaults_to_the_objective_styles(iris):
     X, y = iris
-    clf = RegularizedMLPClassifier(hidden_layer_sizes=(6,), solver="lbfgs",
-                                   penalty="l1", max_iter=150, random_state=0)
+    clf = RegularizedMLPClassifier(
+        hidden_layer_sizes=(6,),
+        solver="lbfgs",
+        penalty="l1",
+        max_iter=150,
+        random_state=0,
+    )
     display = SparsityPathDisplay.from_estimator(clf, X, y, alphas=[1e-3, 0.1])
     assert list(display.lines_) == ["gradient", "proximal", "cumulative"]
     # One objective under lbfgs: the three styles give the same weights.
     for style in ("proximal", "cumulative"):
-        np.testing.assert_array_equal(display.sparsity[style],
-                                      display.sparsity["gradient"])
+        np.testing.assert_array_equal(
+            display.sparsity[style], display.sparsity["gradient"]
+        )
     assert display.sparsity["gradient"][1] > display.sparsity["gradient"][0]
 
 
 @needs_matplotlib
 def test_sparsity_path_from_cv_results_with_sparsity_scorer(iris):
     X, y = iris
-    grid = style_param_grid([1e-3, 1e-1], penalty="l1", styles=["gradient", "proximal"],
-                            learning_rate_init=0.05, momentum=0.0)
+    grid = style_param_grid(
+        [1e-3, 1e-1],
+        penalty="l1",
+        styles=["gradient", "proximal"],
+        learning_rate_init=0.05,
+        momentum=0.0,
+    )
     search = GridSearchCV(
-        RegularizedMLPClassifier(hidden_layer_sizes=(8,), solver="sgd", batch_size=10,
-                                 max_iter=15, random_state=0),
-        grid, cv=2, scoring={"accuracy": "accuracy", "sparsity": sparsity_scorer},
+        RegularizedMLPClassifier(
+            hidden_layer_sizes=(8,),
+            solver="sgd",
+            batch_size=10,
+            max_iter=15,
+            random_state=0,
+        ),
+        grid,
+        cv=2,
+        scoring={"accuracy": "accuracy", "sparsity": sparsity_scorer},
         refit="accuracy",
     ).fit(X, y)
     display = SparsityPathDisplay.from_cv_results(search.cv_results_)
@@ -292,8 +369,9 @@ def test_sparsity_path_from_cv_results_with_sparsity_scorer(iris):
     assert set(display.fill_between_) == {"gradient", "proximal"}
     # The same search also feeds the score display, by metric name.
     score = StyleComparisonDisplay.from_cv_results(res, metric="accuracy")
-    np.testing.assert_allclose(score.scores["proximal"],
-                               res["mean_test_accuracy"][[2, 3]])
+    np.testing.assert_allclose(
+        score.scores["proximal"], res["mean_test_accuracy"][[2, 3]]
+    )
     without = {k: v for k, v in res.items() if "sparsity" not in k}
     with pytest.raises(ValueError, match="sparsity_scorer"):
         SparsityPathDisplay.from_cv_results(without)
@@ -304,10 +382,17 @@ def test_sparsity_path_from_cv_results_with_sparsity_scorer(iris):
 def test_weight_histograms_count_every_weight_and_the_exact_zeros(iris):
     X, y = iris
     fits = [
-        RegularizedMLPClassifier(hidden_layer_sizes=(10,), solver="sgd", penalty="l1",
-                                 alpha=0.05, penalty_style=style, batch_size=10,
-                                 learning_rate_init=0.05, max_iter=20,
-                                 random_state=0).fit(X, y)
+        RegularizedMLPClassifier(
+            hidden_layer_sizes=(10,),
+            solver="sgd",
+            penalty="l1",
+            alpha=0.05,
+            penalty_style=style,
+            batch_size=10,
+            learning_rate_init=0.05,
+            max_iter=20,
+            random_state=0,
+        ).fit(X, y)
         for style in ("gradient", "proximal")
     ]
     display = WeightHistogramDisplay.from_estimator(fits, bins=12)
@@ -326,12 +411,16 @@ def test_weight_histograms_count_every_weight_and_the_exact_zeros(iris):
             assert zero_bar.get_x() + zero_bar.get_width() / 2 == pytest.approx(0)
             legend = display.axes_[i, j].get_legend()
             labels = [t.get_text() for t in legend.get_texts()]
-            assert labels == ["non-zero weights",
-                              f"exactly zero: {np.mean(w == 0):.0%}"]
+            assert labels == [
+                "non-zero weights",
+                f"exactly zero: {np.mean(w == 0):.0%}",
+            ]
     assert display.zero_bars_[0, 0][0].get_height() == 0  # gradient: none
     assert display.zero_bars_[0, 1][0].get_height() > 10  # proximal: a spike
     assert [a.get_title() for a in display.axes_[0]] == [
-        "l1 gradient, alpha=0.05", "l1 proximal, alpha=0.05"]
+        "l1 gradient, alpha=0.05",
+        "l1 proximal, alpha=0.05",
+    ]
     assert display.axes_[1, 0].get_xlabel() == "weight"
     assert display.axes_[1, 0].get_ylabel() == "layer 1: count"
 
@@ -376,9 +465,25 @@ def test_compare_writes_the_style_comparison_plot(tmp_path, monkeypatch, capsys)
 
     monkeypatch.setattr(StyleComparisonDisplay, "from_cv_results", classmethod(spy))
     out = tmp_path / "cmp.png"
-    argv = ["compare", "--dataset", "iris", "--styles", "gradient,proximal",
-            "--cv", "2", "--max-iter", "10", "--hidden", "4", "--alphas",
-            "1e-3,1e-1", "--learning-rate-init", "0.1", "--plot", str(out)]
+    argv = [
+        "compare",
+        "--dataset",
+        "iris",
+        "--styles",
+        "gradient,proximal",
+        "--cv",
+        "2",
+        "--max-iter",
+        "10",
+        "--hidden",
+        "4",
+        "--alphas",
+        "1e-3,1e-1",
+        "--learning-rate-init",
+        "0.1",
+        "--plot",
+        str(out),
+    ]
     assert main(argv) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert f"plot written to {out}" in capsys.readouterr().err
@@ -393,9 +498,23 @@ def test_compare_writes_the_style_comparison_plot(tmp_path, monkeypatch, capsys)
 @needs_matplotlib
 def test_compare_plot_to_unwritable_path_is_a_usage_error(tmp_path, capsys):
     out = tmp_path / "missing-dir" / "cmp.png"
-    argv = ["compare", "--dataset", "iris", "--styles", "gradient", "--cv", "2",
-            "--max-iter", "3", "--hidden", "3", "--alphas", "1e-3",
-            "--plot", str(out)]
+    argv = [
+        "compare",
+        "--dataset",
+        "iris",
+        "--styles",
+        "gradient",
+        "--cv",
+        "2",
+        "--max-iter",
+        "3",
+        "--hidden",
+        "3",
+        "--alphas",
+        "1e-3",
+        "--plot",
+        str(out),
+    ]
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("nnreg: error: cannot write the plot")

@@ -39,8 +39,13 @@ warnings.filterwarnings("ignore", category=ConvergenceWarning)  # short fits
 X, y = load_digits(return_X_y=True)
 pipe = make_pipeline(
     StandardScaler(),
-    RegularizedMLPClassifier(hidden_layer_sizes=(32,), solver="sgd", batch_size=32,
-                             max_iter=10, random_state=0),
+    RegularizedMLPClassifier(
+        hidden_layer_sizes=(32,),
+        solver="sgd",
+        batch_size=32,
+        max_iter=10,
+        random_state=0,
+    ),
 )
 grid = style_param_grid(
     [1e-3, 1e-2, 3e-2],
@@ -56,7 +61,10 @@ for entry in grid:
     print(f"{style:>10}: alpha = {', '.join(f'{a:.3g}' for a in alphas)}")
 
 search = GridSearchCV(
-    pipe, grid, cv=3, n_jobs=1,
+    pipe,
+    grid,
+    cv=3,
+    n_jobs=1,
     scoring={"accuracy": "accuracy", "sparsity": sparsity_scorer},
     refit="accuracy",
 ).fit(X, y)
@@ -66,10 +74,10 @@ search = GridSearchCV(
 # -----------------------------------------------
 # Both displays put every style's alphas back in objective units
 # (:func:`~sklearn_nnreg.common_alpha`), so the lines share one x axis.
-fig, (ax_score, ax_zero) = plt.subplots(1, 2, figsize=(11, 4.2),
-                                        layout="constrained")
-StyleComparisonDisplay.from_cv_results(search.cv_results_, metric="accuracy",
-                                       ax=ax_score)
+fig, (ax_score, ax_zero) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
+StyleComparisonDisplay.from_cv_results(
+    search.cv_results_, metric="accuracy", ax=ax_score
+)
 SparsityPathDisplay.from_cv_results(search.cv_results_, ax=ax_zero)
 ax_score.set_title("3-fold CV accuracy")
 ax_zero.set_title("weights exactly zero")
@@ -86,9 +94,9 @@ plt.show()
 #
 # .. note::
 #    With sgd *momentum* the proximal and cumulative shrinks are applied
-#    outside the velocity, which amplifies the data gradient by about
-#    ``1 / (1 - momentum)`` but not them: compare these styles with
-#    ``momentum=0`` or with adam.
+#    outside the velocity, which amplifies the data gradient by
+#    ``1 / (1 - momentum)`` in steady state; their step size is scaled the
+#    same way, so their alpha keeps objective units with momentum too.
 #
 # Where the zeros are
 # -------------------
@@ -98,10 +106,18 @@ plt.show()
 fits = [
     make_pipeline(
         StandardScaler(),
-        RegularizedMLPClassifier(hidden_layer_sizes=(32,), solver="sgd", batch_size=32,
-                                 learning_rate_init=0.1, momentum=0.0, max_iter=10,
-                                 penalty="l1", alpha=1e-2, penalty_style=style,
-                                 random_state=0),
+        RegularizedMLPClassifier(
+            hidden_layer_sizes=(32,),
+            solver="sgd",
+            batch_size=32,
+            learning_rate_init=0.1,
+            momentum=0.0,
+            max_iter=10,
+            penalty="l1",
+            alpha=1e-2,
+            penalty_style=style,
+            random_state=0,
+        ),
     ).fit(X, y)
     for style in ("gradient", "proximal")
 ]

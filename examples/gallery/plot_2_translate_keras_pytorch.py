@@ -32,8 +32,9 @@ warnings.filterwarnings("ignore", category=ConvergenceWarning)  # short fits
 
 X, y = load_digits(return_X_y=True)
 X = StandardScaler().fit_transform(X)
-X_train, X_test, y_train, y_test = train_test_split(X, y, train_size=1280,
-                                                    random_state=0, stratify=y)
+X_train, X_test, y_train, y_test = train_test_split(
+    X, y, train_size=1280, random_state=0, stratify=y
+)
 common = dict(hidden_layer_sizes=(32,), batch_size=32, max_iter=15, random_state=0)
 
 
@@ -49,20 +50,25 @@ def weight_norm(model):
 # minibatch, so its alpha is ``batch_size`` times our objective weight.
 # With 1280 training samples every minibatch has 32 of them, and the
 # translated model reproduces scikit-learn's weights exactly.
-lam = translate_alpha(0.032, penalty="l2", source="sklearn", target="gradient",
-                      batch_size=32)
+lam = translate_alpha(
+    0.032, penalty="l2", source="sklearn", target="gradient", batch_size=32
+)
 print(f"MLPClassifier(alpha=0.032, batch_size=32) is our alpha = {lam:g}")
 sk = MLPClassifier(alpha=0.032, solver="sgd", learning_rate_init=0.01, **common)
-ours = RegularizedMLPClassifier(alpha=lam, solver="sgd", learning_rate_init=0.01,
-                                **common)
-naive = RegularizedMLPClassifier(alpha=0.032, solver="sgd", learning_rate_init=0.01,
-                                 **common)
+ours = RegularizedMLPClassifier(
+    alpha=lam, solver="sgd", learning_rate_init=0.01, **common
+)
+naive = RegularizedMLPClassifier(
+    alpha=0.032, solver="sgd", learning_rate_init=0.01, **common
+)
 for model in (sk, ours, naive):
     model.fit(X_train, y_train)
 gap = max(np.abs(a - b).max() for a, b in zip(sk.coefs_, ours.coefs_, strict=True))
 print(f"largest weight difference, translated: {gap:.1e}")
-print(f"weight norm: sklearn {weight_norm(sk):.2f}, translated "
-      f"{weight_norm(ours):.2f}, alpha copied as is {weight_norm(naive):.2f}")
+print(
+    f"weight norm: sklearn {weight_norm(sk):.2f}, translated "
+    f"{weight_norm(ours):.2f}, alpha copied as is {weight_norm(naive):.2f}"
+)
 
 # %%
 # Keras: the missing 1/2
@@ -71,10 +77,14 @@ print(f"weight norm: sklearn {weight_norm(sk):.2f}, translated "
 # ``2 * l * w``.  Ours, ``alpha * 1/2 * sum w**2``, has gradient
 # ``alpha * w``, so ``alpha = 2 * l``.
 keras_l = 5e-4
-print("Keras l2(5e-4) is our alpha =",
-      translate_alpha(keras_l, penalty="l2", source="keras", target="gradient"))
-print("Keras l1(5e-4) is our alpha =",
-      translate_alpha(keras_l, penalty="l1", source="keras", target="gradient"))
+print(
+    "Keras l2(5e-4) is our alpha =",
+    translate_alpha(keras_l, penalty="l2", source="keras", target="gradient"),
+)
+print(
+    "Keras l1(5e-4) is our alpha =",
+    translate_alpha(keras_l, penalty="l1", source="keras", target="gradient"),
+)
 
 # %%
 # PyTorch AdamW: a decay per step, scaled by the learning rate
@@ -86,26 +96,42 @@ print("Keras l1(5e-4) is our alpha =",
 # first-order.  Copying ``weight_decay`` itself as the decoupled alpha
 # shrinks by 5% per step: a thousand times too strong.
 lr, weight_decay = 1e-3, 0.05
-decoupled = translate_alpha(weight_decay, penalty="l2", source="pytorch_adamw",
-                            target="decoupled", learning_rate_init=lr)
-objective = translate_alpha(weight_decay, penalty="l2", source="pytorch_adamw",
-                            target="gradient", learning_rate_init=lr)
-print(f"AdamW(lr={lr:g}, weight_decay={weight_decay:g}): decoupled alpha "
-      f"{decoupled:g}, objective weight {objective:g} (first-order)")
+decoupled = translate_alpha(
+    weight_decay,
+    penalty="l2",
+    source="pytorch_adamw",
+    target="decoupled",
+    learning_rate_init=lr,
+)
+objective = translate_alpha(
+    weight_decay,
+    penalty="l2",
+    source="pytorch_adamw",
+    target="gradient",
+    learning_rate_init=lr,
+)
+print(
+    f"AdamW(lr={lr:g}, weight_decay={weight_decay:g}): decoupled alpha "
+    f"{decoupled:g}, objective weight {objective:g} (first-order)"
+)
 
 variants = {
     "no penalty": dict(penalty=None),
-    "AdamW, translated\n(decoupled 5e-5)": dict(penalty_style="decoupled",
-                                                alpha=decoupled),
-    "objective weight 0.05\n(gradient style)": dict(penalty_style="gradient",
-                                                    alpha=objective),
-    "weight_decay copied\n(decoupled 0.05)": dict(penalty_style="decoupled",
-                                                  alpha=weight_decay),
+    "AdamW, translated\n(decoupled 5e-5)": dict(
+        penalty_style="decoupled", alpha=decoupled
+    ),
+    "objective weight 0.05\n(gradient style)": dict(
+        penalty_style="gradient", alpha=objective
+    ),
+    "weight_decay copied\n(decoupled 0.05)": dict(
+        penalty_style="decoupled", alpha=weight_decay
+    ),
 }
 norms, accuracies = [], []
 for params in variants.values():
-    model = RegularizedMLPClassifier(solver="adam", learning_rate_init=lr,
-                                     **common, **params).fit(X_train, y_train)
+    model = RegularizedMLPClassifier(
+        solver="adam", learning_rate_init=lr, **common, **params
+    ).fit(X_train, y_train)
     norms.append(weight_norm(model))
     accuracies.append(model.score(X_test, y_test))
 
@@ -121,8 +147,9 @@ ax_norm.set_xlabel("weight norm after 15 epochs of adam")
 ax_acc.set_xlabel("held-out accuracy")
 ax_acc.set_xlim(0, 1)
 for i, acc in enumerate(accuracies):
-    ax_acc.annotate(f"{acc:.2f}", (acc, i), xytext=(3, 0),
-                    textcoords="offset points", va="center")
+    ax_acc.annotate(
+        f"{acc:.2f}", (acc, i), xytext=(3, 0), textcoords="offset points", va="center"
+    )
 plt.show()
 
 # %%

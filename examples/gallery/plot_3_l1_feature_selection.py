@@ -33,15 +33,29 @@ from sklearn_nnreg import RegularizedMLPClassifier
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
 # 4 informative columns first, then 8 columns of pure noise.
-X, y = make_classification(400, 12, n_informative=4, n_redundant=0, n_repeated=0,
-                           shuffle=False, class_sep=1.5, random_state=0)
+X, y = make_classification(
+    400,
+    12,
+    n_informative=4,
+    n_redundant=0,
+    n_repeated=0,
+    shuffle=False,
+    class_sep=1.5,
+    random_state=0,
+)
 informative = np.arange(12) < 4
 
 
 def selector(alpha):
-    return RegularizedMLPClassifier(hidden_layer_sizes=(8,), solver="lbfgs",
-                                    penalty="l1", alpha=alpha, max_iter=200,
-                                    tol=1e-6, random_state=0)
+    return RegularizedMLPClassifier(
+        hidden_layer_sizes=(8,),
+        solver="lbfgs",
+        penalty="l1",
+        alpha=alpha,
+        max_iter=200,
+        tol=1e-6,
+        random_state=0,
+    )
 
 
 # %%
@@ -71,17 +85,18 @@ plt.show()
 pipe = make_pipeline(
     StandardScaler(),
     SelectFromModel(selector(0.02), threshold=1e-12),
-    RegularizedMLPClassifier(hidden_layer_sizes=(8,), solver="lbfgs",
-                             max_iter=100, random_state=0),
+    RegularizedMLPClassifier(
+        hidden_layer_sizes=(8,), solver="lbfgs", max_iter=100, random_state=0
+    ),
 )
 pipe.fit(X, y)
 print("kept inputs:", np.flatnonzero(pipe[1].get_support()).tolist())
 with_selection = cross_val_score(pipe, X, y, cv=3)
-without = cross_val_score(
-    make_pipeline(StandardScaler(), pipe[-1]), X, y, cv=3
+without = cross_val_score(make_pipeline(StandardScaler(), pipe[-1]), X, y, cv=3)
+print(
+    f"3-fold CV accuracy: {with_selection.mean():.3f} with the selection, "
+    f"{without.mean():.3f} on all 12 inputs"
 )
-print(f"3-fold CV accuracy: {with_selection.mean():.3f} with the selection, "
-      f"{without.mean():.3f} on all 12 inputs")
 
 # %%
 # How many inputs survive

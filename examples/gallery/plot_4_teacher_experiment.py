@@ -33,17 +33,20 @@ from sklearn_nnreg.datasets import make_teacher_classification
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
 LR, LAM, EPOCHS, SEEDS = 0.01, 0.001, 40, range(4)
-tack_on = translate_alpha(LAM, penalty="l1", source="gradient", target="decoupled",
-                          learning_rate_init=LR)
+tack_on = translate_alpha(
+    LAM, penalty="l1", source="gradient", target="decoupled", learning_rate_init=LR
+)
 print(f"L1 lambda {LAM} in the gradient is a tack-on shrink of {tack_on:g} per step")
 
 variants = {
     "no penalty": dict(penalty=None),
     "L1 in the gradient\nlambda 0.001": dict(penalty="l1", alpha=LAM),
     f"L1 tack-on, translated\n{tack_on:g} per step": dict(
-        penalty="l1", penalty_style="decoupled", alpha=tack_on),
+        penalty="l1", penalty_style="decoupled", alpha=tack_on
+    ),
     "L1 tack-on, untranslated\n0.001 per step": dict(
-        penalty="l1", penalty_style="decoupled", alpha=LAM),
+        penalty="l1", penalty_style="decoupled", alpha=LAM
+    ),
 }
 
 
@@ -51,23 +54,34 @@ def run(seed, params):
     """Train on 200 teacher-labelled items, score on 40 more."""
     X, y = make_teacher_classification(240, random_state=seed)
     clf = RegularizedMLPClassifier(
-        hidden_layer_sizes=(8,), activation="tanh", solver="sgd",
-        loss="squared_error", batch_size=1, momentum=0.0, learning_rate_init=LR,
-        max_iter=EPOCHS, tol=0.0, n_iter_no_change=EPOCHS, random_state=seed,
+        hidden_layer_sizes=(8,),
+        activation="tanh",
+        solver="sgd",
+        loss="squared_error",
+        batch_size=1,
+        momentum=0.0,
+        learning_rate_init=LR,
+        max_iter=EPOCHS,
+        tol=0.0,
+        n_iter_no_change=EPOCHS,
+        random_state=seed,
         **params,
     ).fit(X[:200], y[:200])
     largest = max(np.abs(w).max() for w in clf.coefs_)
     return 100 * clf.score(X[200:], y[200:]), largest
 
 
-results = {name: [run(seed, params) for seed in SEEDS]
-           for name, params in variants.items()}
+results = {
+    name: [run(seed, params) for seed in SEEDS] for name, params in variants.items()
+}
 test = {name: np.array([r[0] for r in runs]) for name, runs in results.items()}
 for name, runs in results.items():
     acc = test[name]
-    print(f"{name.replace(chr(10), ' '):<40} test {acc.mean():5.1f} ± "
-          f"{acc.std(ddof=1):4.1f} %   largest |weight| "
-          f"{np.mean([r[1] for r in runs]):.3f}")
+    print(
+        f"{name.replace(chr(10), ' '):<40} test {acc.mean():5.1f} ± "
+        f"{acc.std(ddof=1):4.1f} %   largest |weight| "
+        f"{np.mean([r[1] for r in runs]):.3f}"
+    )
 
 # %%
 # Test accuracy per seed
