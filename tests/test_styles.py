@@ -543,19 +543,25 @@ def test_proximal_adam_threshold_is_h_alpha_per_coordinate(
         np.testing.assert_allclose(w, expected, rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("solver", ["sgd", "adam"])
+@pytest.mark.parametrize("solver", ["sgd", "adam", "momentum", "nesterov"])
 def test_proximal_fixed_point_zero_exactly_when_gradient_within_alpha(solver):
     """A constant data gradient c: 0 stays a fixed point iff |c| <= alpha.
 
     Subgradient optimality of L + alpha |w| at w = 0 is |dL/dw| <= alpha, in
-    the objective's units, whatever the optimizer's step size.
+    the objective's units, whatever the optimizer's step size -- with sgd
+    momentum too, whose velocity grows to eta c / (1 - mu).
     """
     alpha, eta = 0.2, 0.05
     ratios = np.array([0.0, 0.3, -0.5, 0.9, -0.99, 1.2, -1.5, 3.0, -10.0])
     c = ratios * alpha
     inside = np.abs(ratios) <= 1
     w = np.zeros(c.size)
-    optimizer = make_sgd(c.size, eta) if solver == "sgd" else make_adam(c.size, eta)
+    if solver == "adam":
+        optimizer = make_adam(c.size, eta)
+    else:
+        mu = 0.0 if solver == "sgd" else 0.9
+        nesterov = solver == "nesterov"
+        optimizer = SGD(c.size, np.float64, eta, "constant", mu, nesterov, 0.5)
     style = new_style("proximal", "l1", alpha, eta, optimizer, c.size)
     for _ in range(200):
         style_step(style, optimizer, w, c)
