@@ -190,3 +190,16 @@ def test_offline_checker_needs_local_mathjax(tmp_path):
     assert _checker()["check_site"](site) == [
         "_static/mathjax/tex-chtml.js is missing from the site"
     ]
+
+
+def test_readme_quick_example_runs_and_prints_a_line_per_style(capsys):
+    readme = (DOCS.parent / "README.md").read_text()
+    section = readme.split("## Quick example", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
+    lines = capsys.readouterr().out.strip().splitlines()
+    styles = [line.split()[0] for line in lines]
+    assert styles == ["gradient", "decoupled", "proximal", "cumulative"]
+    assert all("CV=" in line for line in lines)
