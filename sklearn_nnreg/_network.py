@@ -22,8 +22,10 @@ def _logistic(z):
     expit(z, out=z)
 
 
-def _relu(z):
-    np.maximum(z, 0, out=z)
+def _relu(z, zeros=0):
+    # Against an array of zeros shaped like z (``_Buffers.zeros``) np.maximum
+    # takes numpy's contiguous SIMD loop: 2x faster than against the scalar 0.
+    np.maximum(z, zeros, out=z)
 
 
 def _softmax(z):
@@ -124,12 +126,15 @@ def _output_delta(loss, out_activation, output, Y, delta):
         delta *= 1 - output
 
 
-def forward(coefs, intercepts, X, activation, out_activation, activations=None):
+def forward(
+    coefs, intercepts, X, activation, out_activation, activations=None, zeros=None
+):
     """Forward pass; returns the output layer's values.
 
     ``activations`` is a list with one preallocated array per layer after the
     input (the first entry is replaced by X); new arrays are made when it is
-    None.  Intermediate layers are kept there for backpropagation.
+    None.  Intermediate layers are kept there for backpropagation.  ``zeros``
+    (relu only) holds an array of zeros per hidden layer, shaped like it.
     """
     if activations is None:
         dtype = np.result_type(X.dtype, coefs[0].dtype)
@@ -149,8 +154,23 @@ def forward(coefs, intercepts, X, activation, out_activation, activations=None):
         if i:
             np.dot(activations[i], coefs[i], out=out)
         out += intercepts[i]
-        ACTIVATIONS[out_activation if i == last else activation](out)
+        if i == last:
+            ACTIVATIONS[out_activation](out)
+        elif zeros is None:
+            ACTIVATIONS[activation](out)
+        else:
+            _relu(out, zeros[i])
     return activations[-1]
+
+
+def _column_sums(delta, out):
+    """``out = delta.sum(axis=0)``."""
+    if delta.shape[0] == 1:
+        # A batch of one: the sum is the row itself, bit for bit, without the
+        # setup of a ufunc reduction (the largest per-call cost at this size).
+        np.copyto(out, delta[0])
+    else:
+        np.add.reduce(delta, axis=0, out=out)
 
 
 class _Buffers:
@@ -167,6 +187,12 @@ class _Buffers:
         # One derivative scratch per hidden layer; relu's is a mask.
         tmp_dtype = bool if activation == "relu" else dtype
         self.tmp = [np.empty(s, dtype=tmp_dtype) for s in shapes[:-1]]
+        # relu's comparand (see _relu), read-only so that nothing can dirty it.
+        self.zeros = None
+        if activation == "relu":
+            self.zeros = [np.zeros(s, dtype=dtype) for s in shapes[:-1]]
+            for zeros in self.zeros:
+                zeros.flags.writeable = False
 
 
 class Network:
@@ -248,15 +274,23 @@ class Network:
         buf = self._get_buffers(n, flat.dtype)
         coefs, intercepts = self._views(flat)
         output = forward(
-            coefs, intercepts, X, self.activation, self.out_activation, buf.activations
+            coefs,
+            intercepts,
+            X,
+            self.activation,
+            self.out_activation,
+            buf.activations,
+            buf.zeros,
         )
         losses = _per_sample_loss(self.loss, self.out_activation, output, Y, buf)
         delta = buf.deltas[-1]
         _output_delta(self.loss, self.out_activation, output, Y, delta)
         # Weights normalised to sum to one turn sums into (weighted) means.
         if sample_weight is None:
-            loss = float(losses.sum()) / n
-            if n > 1:  # (at batch size 1 the factor is 1.0: skip the pass)
+            # At batch size 1 the mean is the value and the factor is 1.0:
+            # skip the reduction and the pass (same bits, fewer numpy calls).
+            loss = float(losses.sum()) / n if n > 1 else float(losses[0])
+            if n > 1:
                 delta *= 1.0 / n
         else:
             scale = (sample_weight / sample_weight.sum()).astype(flat.dtype)
@@ -271,7 +305,7 @@ class Network:
         for i in range(len(coefs) - 1, 0, -1):
             delta = buf.deltas[i]
             np.dot(buf.activations[i].T, delta, out=coef_grads[i])
-            np.add.reduce(delta, axis=0, out=intercept_grads[i])
+            _column_sums(delta, intercept_grads[i])
             np.dot(delta, coefs[i].T, out=buf.deltas[i - 1])
             derivative(buf.activations[i], buf.deltas[i - 1], buf.tmp[i - 1])
         # The input layer: possibly sparse, and no delta to pass below it.
@@ -280,4 +314,4 @@ class Network:
             np.dot(X.T, delta, out=coef_grads[0])
         else:
             coef_grads[0][...] = X.T @ delta
-        np.add.reduce(delta, axis=0, out=intercept_grads[0])
+        _column_sums(delta, intercept_grads[0])
