@@ -80,11 +80,19 @@ def build_parser():
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     demo = sub.add_parser("demo", help="the classic teacher-network L1 experiment")
-    demo.add_argument("--seeds", type=_positive_int, default=1,
-                      help="number of seeds (data and weights); reports mean and sd")
+    demo.add_argument(
+        "--seeds",
+        type=_positive_int,
+        default=1,
+        help="number of seeds (data and weights); reports mean and sd",
+    )
     demo.add_argument("--epochs", type=_positive_int, default=500)
-    demo.add_argument("--lam", type=float, default=0.001,
-                      help="L1 lambda in gradient (objective) units")
+    demo.add_argument(
+        "--lam",
+        type=float,
+        default=0.001,
+        help="L1 lambda in gradient (objective) units",
+    )
     demo.add_argument("--seed", type=int, default=0, help="first seed")
     cmp_ = sub.add_parser("compare", help="grid search over alpha x penalty style")
     cmp_.add_argument("--dataset", choices=DATASETS, default="digits")
@@ -92,22 +100,37 @@ def build_parser():
     cmp_.add_argument("--target", help="target column of --csv")
     cmp_.add_argument("--penalty", choices=("l1", "l2", "elasticnet"), default="l1")
     cmp_.add_argument("--l1-ratio", type=float, default=0.5)
-    cmp_.add_argument("--styles", type=_style_list, default=None,
-                      help="comma-separated styles (default: all that fit)")
-    cmp_.add_argument("--alphas", type=_float_list, default=[1e-4, 1e-3, 1e-2, 1e-1],
-                      help="comma-separated alphas in objective units")
+    cmp_.add_argument(
+        "--styles",
+        type=_style_list,
+        default=None,
+        help="comma-separated styles (default: all that fit)",
+    )
+    cmp_.add_argument(
+        "--alphas",
+        type=_float_list,
+        default=[1e-4, 1e-3, 1e-2, 1e-1],
+        help="comma-separated alphas in objective units",
+    )
     cmp_.add_argument("--cv", type=_positive_int, default=3)
-    cmp_.add_argument("--n-jobs", type=int, default=None,
-                      help="parallel fits (default: 1 here, every worker thread "
-                           "with --scheduler or --dask-workers)")
+    cmp_.add_argument(
+        "--n-jobs",
+        type=int,
+        default=None,
+        help="parallel fits (default: 1 here, every worker thread "
+        "with --scheduler or --dask-workers)",
+    )
     cmp_.add_argument("--hidden", type=_int_tuple, default=(32,))
     cmp_.add_argument("--max-iter", type=_positive_int, default=50)
     cmp_.add_argument("--learning-rate-init", type=float, default=0.01)
     cmp_.add_argument("--test-size", type=float, default=0.25)
     cmp_.add_argument("--seed", type=int, default=0)
     cmp_.add_argument("--json", dest="json_out", help="write the results as JSON")
-    cmp_.add_argument("--plot", metavar="FILE.png",
-                      help="plot CV score vs alpha per style (needs the plot extra)")
+    cmp_.add_argument(
+        "--plot",
+        metavar="FILE.png",
+        help="plot CV score vs alpha per style (needs the plot extra)",
+    )
     _add_compare_solver_args(cmp_)
     _add_dask_args(cmp_)
     return parser
@@ -119,8 +142,13 @@ def _demo_variants(lam, lr):
     variants = [("no penalty", None, "gradient", 0.0)]
     for style in STYLE_CONVENTIONS:
         try:
-            alpha = translate_alpha(lam, penalty="l1", source="gradient",
-                                    target=style, learning_rate_init=lr)
+            alpha = translate_alpha(
+                lam,
+                penalty="l1",
+                source="gradient",
+                target=style,
+                learning_rate_init=lr,
+            )
         except ValueError:
             variants.append((f"L1 {style}", "l1", style, None))
             continue
@@ -134,9 +162,19 @@ def _demo_fit(seed, penalty, style, alpha, epochs, lr):
 
     X, y = make_teacher_classification(240, random_state=seed)
     clf = RegularizedMLPClassifier(
-        hidden_layer_sizes=(8,), activation="tanh", solver="sgd", loss="squared_error",
-        batch_size=1, momentum=0.0, learning_rate_init=lr, max_iter=epochs, tol=0.0,
-        n_iter_no_change=epochs, penalty=penalty, penalty_style=style, alpha=alpha,
+        hidden_layer_sizes=(8,),
+        activation="tanh",
+        solver="sgd",
+        loss="squared_error",
+        batch_size=1,
+        momentum=0.0,
+        learning_rate_init=lr,
+        max_iter=epochs,
+        tol=0.0,
+        n_iter_no_change=epochs,
+        penalty=penalty,
+        penalty_style=style,
+        alpha=alpha,
         random_state=seed,
     )
     start = time.perf_counter()
@@ -144,14 +182,20 @@ def _demo_fit(seed, penalty, style, alpha, epochs, lr):
         warnings.simplefilter("ignore")
         clf.fit(X[:200], y[:200])
     seconds = time.perf_counter() - start
-    return (100 * clf.score(X[:200], y[:200]), 100 * clf.score(X[200:], y[200:]),
-            100 * clf.sparsity_, seconds)
+    return (
+        100 * clf.score(X[:200], y[:200]),
+        100 * clf.score(X[200:], y[200:]),
+        100 * clf.sparsity_,
+        seconds,
+    )
 
 
 def _mean_sd(values):
+    """'mean ± sd' over seeds, or the single value."""
     values = np.asarray(values, dtype=float)
-    sd = values.std(ddof=1) if len(values) > 1 else 0.0
-    return f"{values.mean():5.1f} ± {sd:4.1f}" if len(values) > 1 else f"{values[0]:5.1f}"
+    if len(values) == 1:
+        return f"{values[0]:5.1f}"
+    return f"{values.mean():5.1f} ± {values.std(ddof=1):4.1f}"
 
 
 def run_demo(args, out):
@@ -164,18 +208,25 @@ def run_demo(args, out):
         "into each style.",
         file=out,
     )
-    header = f"{'variant':<20} {'alpha':>9} {'train %':>13} {'test %':>13} " \
-             f"{'zeros %':>8} {'s/fit':>6}"
+    header = (
+        f"{'variant':<20} {'alpha':>9} {'train %':>13} {'test %':>13} "
+        f"{'zeros %':>8} {'s/fit':>6}"
+    )
     print(header, file=out)
     for label, penalty, style, alpha in _demo_variants(args.lam, lr):
         if alpha is None:
-            print(f"{label:<20} {'n/a':>9}  (no L1 form: multiplicative is an L2 "
-                  "shrink)", file=out)
+            print(
+                f"{label:<20} {'n/a':>9}  (no L1 form: multiplicative is an L2 shrink)",
+                file=out,
+            )
             continue
         runs = [_demo_fit(s, penalty, style, alpha, args.epochs, lr) for s in seeds]
         train, test, zeros, secs = zip(*runs, strict=True)
-        print(f"{label:<20} {alpha:>9.2g} {_mean_sd(train):>13} {_mean_sd(test):>13} "
-              f"{np.mean(zeros):>8.1f} {np.mean(secs):>6.2f}", file=out)
+        print(
+            f"{label:<20} {alpha:>9.2g} {_mean_sd(train):>13} {_mean_sd(test):>13} "
+            f"{np.mean(zeros):>8.1f} {np.mean(secs):>6.2f}",
+            file=out,
+        )
     print(
         f"The article reports {ARTICLE['none'][0]}% train / {ARTICLE['none'][1]}% "
         f"test without the penalty and {ARTICLE['l1'][0]}% / {ARTICLE['l1'][1]}% "
@@ -189,8 +240,12 @@ def run_demo(args, out):
 # ----------------------------------------------------------------- compare
 def _add_compare_solver_args(parser):
     parser.add_argument("--solver", choices=("sgd", "adam"), default="sgd")
-    parser.add_argument("--momentum", type=float, default=0.9,
-                        help="sgd momentum (the alpha translation accounts for it)")
+    parser.add_argument(
+        "--momentum",
+        type=float,
+        default=0.9,
+        help="sgd momentum (the alpha translation accounts for it)",
+    )
 
 
 def _load_csv(path, target):
@@ -214,8 +269,9 @@ def _load_csv(path, target):
     if not body:
         raise UsageError(f"{path!r} has a header but no data rows")
     if any(len(row) != len(header) for row in body):
-        raise UsageError(f"{path!r} has rows with a different number of fields "
-                         "than its header")
+        raise UsageError(
+            f"{path!r} has rows with a different number of fields than its header"
+        )
     t = header.index(target)
     features = [j for j in range(len(header)) if j != t]
     if not features:
@@ -257,9 +313,13 @@ def _style_grids(args):
     for style in styles:
         try:
             grid = style_param_grid(
-                args.alphas, penalty=args.penalty, styles=[style],
-                learning_rate_init=args.learning_rate_init, l1_ratio=args.l1_ratio,
-                momentum=momentum, prefix="clf__",
+                args.alphas,
+                penalty=args.penalty,
+                styles=[style],
+                learning_rate_init=args.learning_rate_init,
+                l1_ratio=args.l1_ratio,
+                momentum=momentum,
+                prefix="clf__",
             )
         except ValueError as exc:
             raise UsageError(str(exc)) from None
@@ -277,23 +337,30 @@ def _why_not(args, style, momentum):
     for alpha in args.alphas:
         try:
             value = translate_alpha(
-                alpha, penalty=args.penalty, source="gradient", target=style,
-                learning_rate_init=args.learning_rate_init, l1_ratio=args.l1_ratio,
+                alpha,
+                penalty=args.penalty,
+                source="gradient",
+                target=style,
+                learning_rate_init=args.learning_rate_init,
+                l1_ratio=args.l1_ratio,
                 momentum=momentum,
             )
         except ValueError as exc:
             return f"alpha {alpha:g} is invalid for style {style!r}: {exc}"
         if style == "decoupled":
-            return (f"alpha {alpha:g} is invalid for style 'decoupled': its per-step "
-                    f"shrink {value:g} would flip the signs of the weights")
+            return (
+                f"alpha {alpha:g} is invalid for style 'decoupled': its per-step "
+                f"shrink {value:g} would flip the signs of the weights"
+            )
     return f"an alpha is invalid for style {style!r}"
 
 
 def _search_style(pipe, grid, X, y, args):
     from sklearn.model_selection import GridSearchCV
 
-    search = GridSearchCV(pipe, grid, cv=args.cv, n_jobs=args.n_jobs,
-                          error_score=np.nan)
+    search = GridSearchCV(
+        pipe, grid, cv=args.cv, n_jobs=args.n_jobs, error_score=np.nan
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         search.fit(X, y)
@@ -307,8 +374,11 @@ def _pipeline(args):
     from . import RegularizedMLPClassifier
 
     clf = RegularizedMLPClassifier(
-        hidden_layer_sizes=args.hidden, solver=args.solver, momentum=args.momentum,
-        learning_rate_init=args.learning_rate_init, max_iter=args.max_iter,
+        hidden_layer_sizes=args.hidden,
+        solver=args.solver,
+        momentum=args.momentum,
+        learning_rate_init=args.learning_rate_init,
+        max_iter=args.max_iter,
         random_state=args.seed,
     )
     return Pipeline([("scale", StandardScaler()), ("clf", clf)])
@@ -320,8 +390,9 @@ def _split(X, y, args):
     if len(np.unique(y)) < 2:
         raise UsageError("the target has only one class; a classifier needs two")
     try:
-        return train_test_split(X, y, test_size=args.test_size,
-                                random_state=args.seed, stratify=y)
+        return train_test_split(
+            X, y, test_size=args.test_size, random_state=args.seed, stratify=y
+        )
     except ValueError as exc:
         raise UsageError(f"cannot hold out a test set: {exc}") from None
 
@@ -344,16 +415,28 @@ def _style_summary(search, X_test, y_test):
 
 
 def _print_table(results, args, out):
-    print(f"penalty={args.penalty}, solver={args.solver}, alphas in objective units: "
-          f"{', '.join(f'{a:g}' for a in args.alphas)}", file=out)
-    print(f"{'style':<15} {'best alpha':>11} {'objective':>10} {'CV acc':>15} "
-          f"{'test acc':>9} {'zeros %':>8} {'fit s':>6}", file=out)
+    print(
+        f"penalty={args.penalty}, solver={args.solver}, alphas in objective units: "
+        f"{', '.join(f'{a:g}' for a in args.alphas)}",
+        file=out,
+    )
+    print(
+        f"{'style':<15} {'best alpha':>11} {'objective':>10} {'CV acc':>15} "
+        f"{'test acc':>9} {'zeros %':>8} {'fit s':>6}",
+        file=out,
+    )
     for style, r in results.items():
-        cv = "nan (failed)" if np.isnan(r["cv_mean"]) else \
-            f"{r['cv_mean']:.3f} ± {r['cv_std']:.3f}"
-        print(f"{style:<15} {r['alpha']:>11.4g} {r['common_alpha']:>10.3g} {cv:>15} "
-              f"{r['test_accuracy']:>9.3f} {100 * r['zero_share']:>8.1f} "
-              f"{r['mean_fit_time']:>6.2f}", file=out)
+        cv = (
+            "nan (failed)"
+            if np.isnan(r["cv_mean"])
+            else f"{r['cv_mean']:.3f} ± {r['cv_std']:.3f}"
+        )
+        print(
+            f"{style:<15} {r['alpha']:>11.4g} {r['common_alpha']:>10.3g} {cv:>15} "
+            f"{r['test_accuracy']:>9.3f} {100 * r['zero_share']:>8.1f} "
+            f"{r['mean_fit_time']:>6.2f}",
+            file=out,
+        )
 
 
 def run_compare(args, out):
@@ -366,23 +449,30 @@ def run_compare(args, out):
     total = sum(len(g[0]["clf__alpha"]) for g in grids.values()) * args.cv
     done, start, results = 0, time.perf_counter(), {}
     cv_results = []  # one search per style, pooled by --plot
-    print(f"{len(X_train)} training / {len(X_test)} held-out samples, "
-          f"{total} fits", file=sys.stderr)
+    print(
+        f"{len(X_train)} training / {len(X_test)} held-out samples, {total} fits",
+        file=sys.stderr,
+    )
     for style, grid in grids.items():
         search = _search_style(pipe, grid, X_train, y_train, args)
         done += len(grid[0]["clf__alpha"]) * args.cv
-        print(f"[{done}/{total} fits, {time.perf_counter() - start:.1f} s] {style}",
-              file=sys.stderr)
+        print(
+            f"[{done}/{total} fits, {time.perf_counter() - start:.1f} s] {style}",
+            file=sys.stderr,
+        )
         results[style] = _style_summary(search, X_test, y_test)
         cv_results.append(search.cv_results_)
     _print_table(results, args, out)
     if args.json_out:
         try:
             with open(args.json_out, "w") as handle:
-                json.dump({"settings": _settings(args), "styles": results}, handle,
-                          indent=2)
+                json.dump(
+                    {"settings": _settings(args), "styles": results}, handle, indent=2
+                )
         except OSError as exc:
-            raise UsageError(f"cannot write {args.json_out!r}: {exc.strerror}") from None
+            raise UsageError(
+                f"cannot write {args.json_out!r}: {exc.strerror}"
+            ) from None
     if args.plot:
         _write_plot(cv_results, args)
     return 0
@@ -392,8 +482,9 @@ def _check_plot_support():
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise UsageError('--plot needs matplotlib: pip install "sklearn_nnreg[plot]"'
-                         ) from None
+        raise UsageError(
+            '--plot needs matplotlib: pip install "sklearn_nnreg[plot]"'
+        ) from None
 
 
 def _write_plot(cv_results, args):
@@ -407,8 +498,9 @@ def _write_plot(cv_results, args):
         cv_results, ax=figure.subplots(), std_display_style="errorbar"
     )
     source = args.csv or args.dataset
-    display.ax_.set_title(f"{source}: penalty={args.penalty}, solver={args.solver}, "
-                          f"{args.cv}-fold CV")
+    display.ax_.set_title(
+        f"{source}: penalty={args.penalty}, solver={args.solver}, {args.cv}-fold CV"
+    )
     display.ax_.set_ylabel("mean CV accuracy (± sd over folds)")
     try:
         figure.savefig(args.plot)
@@ -418,8 +510,21 @@ def _write_plot(cv_results, args):
 
 
 def _settings(args):
-    keys = ("dataset", "csv", "target", "penalty", "l1_ratio", "alphas", "cv",
-            "hidden", "max_iter", "learning_rate_init", "solver", "momentum", "seed")
+    keys = (
+        "dataset",
+        "csv",
+        "target",
+        "penalty",
+        "l1_ratio",
+        "alphas",
+        "cv",
+        "hidden",
+        "max_iter",
+        "learning_rate_init",
+        "solver",
+        "momentum",
+        "seed",
+    )
     return {k: getattr(args, k) for k in keys}
 
 
@@ -436,16 +541,26 @@ def _positive_float(text):
 
 def _add_dask_args(parser):
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--scheduler", metavar="ADDRESS",
-                       help="run the fits on this running dask scheduler, e.g. "
-                            "tcp://10.0.0.5:8786 (needs the dask extra)")
-    where.add_argument("--dask-workers", type=_positive_int, metavar="N",
-                       help="start a local dask cluster of N one-thread worker "
-                            "processes on 127.0.0.1 and run the fits on it")
-    parser.add_argument("--dask-timeout", type=_positive_float, default=10.0,
-                        metavar="SECONDS",
-                        help="wait this long for the scheduler and its workers "
-                             "(default 10)")
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the fits on this running dask scheduler, e.g. "
+        "tcp://10.0.0.5:8786 (needs the dask extra)",
+    )
+    where.add_argument(
+        "--dask-workers",
+        type=_positive_int,
+        metavar="N",
+        help="start a local dask cluster of N one-thread worker "
+        "processes on 127.0.0.1 and run the fits on it",
+    )
+    parser.add_argument(
+        "--dask-timeout",
+        type=_positive_float,
+        default=10.0,
+        metavar="SECONDS",
+        help="wait this long for the scheduler and its workers (default 10)",
+    )
 
 
 def run_compare_where(args, out):
@@ -453,13 +568,16 @@ def run_compare_where(args, out):
     if args.scheduler is None and args.dask_workers is None:
         return run_compare(args, out)
     if args.n_jobs == 1:
-        raise UsageError("--n-jobs 1 would run every fit here, not on dask; "
-                         "leave --n-jobs out to use every worker thread")
+        raise UsageError(
+            "--n-jobs 1 would run every fit here, not on dask; "
+            "leave --n-jobs out to use every worker thread"
+        )
     from ._dask import DaskSetupError, dask_backend
 
     try:
-        with dask_backend(args.scheduler, args.dask_workers,
-                          timeout=args.dask_timeout) as run:
+        with dask_backend(
+            args.scheduler, args.dask_workers, timeout=args.dask_timeout
+        ) as run:
             for note in run.notes:
                 print(f"nnreg: warning: {note}", file=sys.stderr)
             status = run_compare(args, out)

@@ -1,4 +1,4 @@
-"""The training loops: epochs of minibatch steps, stopping, and L-BFGS.
+"""The stochastic training loop: epochs of minibatch steps and stopping.
 
 The stochastic loop follows ``MLPClassifier._fit_stochastic`` draw for draw
 (the same shuffles from the same random state, the same batches, the same
@@ -9,7 +9,6 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.optimize
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
@@ -236,40 +235,3 @@ class StochasticTrainer:
             progress.no_improvement_count = 0
         if progress.loss_curve[-1] < progress.best_loss:
             progress.best_loss = progress.loss_curve[-1]
-
-
-def fit_lbfgs(network, flat, X, Y, sw, penalty, alpha, penalize_intercepts, options):
-    """Minimise data loss + alpha * R with scipy's L-BFGS-B; return the result.
-
-    ``options`` holds ``maxiter``, ``maxfun`` and ``gtol``.  Only smooth
-    penalties (``None`` or L2) reach here.
-    """
-    dtype = flat.dtype
-    grad = np.empty_like(flat)
-    pen_slice = network.layout.penalized_slice(penalize_intercepts)
-
-    def objective(x):
-        params = x.astype(dtype, copy=False)
-        loss = network.loss_gradient(params, X, Y, sw, grad)
-        if penalty is not None and alpha:
-            loss += alpha * penalty.value(params[pen_slice])
-            penalty.add_gradient(params[pen_slice], grad[pen_slice], alpha)
-        return loss, grad.astype(np.float64)
-
-    with np.errstate(over="ignore"):
-        result = scipy.optimize.minimize(
-            objective,
-            flat.astype(np.float64),
-            method="L-BFGS-B",
-            jac=True,
-            options=options,
-        )
-    if not result.success:
-        warnings.warn(
-            f"lbfgs failed to converge after {result.nit} iteration(s) "
-            f"(status={result.status}): {result.message}. "
-            "Increase max_iter or max_fun, or scale the data.",
-            ConvergenceWarning,
-            stacklevel=4,
-        )
-    return result
