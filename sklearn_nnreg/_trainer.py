@@ -169,22 +169,8 @@ class StochasticTrainer:
                     rng.shuffle(permutation)
                     sample_idx = sample_idx[permutation]
                 loss = self._epoch(flat, X, Y, sw, sample_idx, scratch)
-                progress.n_iter += 1
-                progress.t += n
-                if not np.isfinite(loss) or not np.isfinite(flat).all():
-                    what = "loss" if not np.isfinite(loss) else "weights"
-                    raise _diverged(progress.n_iter, what, self.divergence_hint)
-                progress.loss = loss
-                progress.loss_curve.append(loss)
-                if cfg.verbose:
-                    self._print_progress(progress, flat)
-                self._update_no_improvement(progress, flat, validation)
-                self.optimizer.iteration_ends(progress.t)
-                if progress.no_improvement_count > cfg.n_iter_no_change:
-                    message = self._stop_message()
-                    if self.optimizer.trigger_stopping(message, cfg.verbose):
-                        break
-                    progress.no_improvement_count = 0
+                if self._end_epoch(progress, flat, loss, n, validation):
+                    break
                 if cfg.incremental:
                     break
                 if progress.n_iter == cfg.max_iter:
@@ -198,6 +184,26 @@ class StochasticTrainer:
             warnings.warn("Training interrupted by user.", stacklevel=4)
         if cfg.early_stopping:
             flat[...] = progress.best_params
+
+    def _end_epoch(self, progress, flat, loss, n_samples, validation):
+        """Book-keeping after an epoch; True when the stopping rule fires."""
+        cfg = self.config
+        progress.n_iter += 1
+        progress.t += n_samples
+        if not np.isfinite(loss) or not np.isfinite(flat).all():
+            what = "loss" if not np.isfinite(loss) else "weights"
+            raise _diverged(progress.n_iter, what, self.divergence_hint)
+        progress.loss = loss
+        progress.loss_curve.append(loss)
+        if cfg.verbose:
+            self._print_progress(progress, flat)
+        self._update_no_improvement(progress, flat, validation)
+        self.optimizer.iteration_ends(progress.t)
+        if progress.no_improvement_count > cfg.n_iter_no_change:
+            if self.optimizer.trigger_stopping(self._stop_message(), cfg.verbose):
+                return True
+            progress.no_improvement_count = 0
+        return False
 
     def _print_progress(self, progress, flat):
         line = f"Iteration {progress.n_iter}, loss = {progress.loss:.8f}"
