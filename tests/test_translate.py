@@ -27,21 +27,23 @@ def data():
     return X, y
 
 
+# Settings shared by our fits and the MLPClassifier oracle: plain sgd.
+SHARED = dict(
+    hidden_layer_sizes=(6,),
+    activation="tanh",
+    solver="sgd",
+    momentum=0.0,
+    learning_rate_init=ETA,
+    batch_size=10,
+    max_iter=4,
+    tol=0.0,
+    n_iter_no_change=100,
+    random_state=0,
+)
+
+
 def _fit(data, **params):
-    base = dict(
-        hidden_layer_sizes=(6,),
-        activation="tanh",
-        solver="sgd",
-        momentum=0.0,
-        learning_rate_init=ETA,
-        batch_size=10,
-        max_iter=4,
-        tol=0.0,
-        n_iter_no_change=100,
-        random_state=0,
-    )
-    base.update(params)
-    return RegularizedMLPClassifier(**base).fit(*data)
+    return RegularizedMLPClassifier(**{**SHARED, **params}).fit(*data)
 
 
 def _weights(est):
@@ -249,19 +251,7 @@ def test_translated_sklearn_alpha_matches_mlpclassifier(data):
         alpha_sk, penalty="l2", source="sklearn", target="gradient", batch_size=10
     )
     ours = _fit(data, penalty="l2", alpha=alpha)
-    theirs = MLPClassifier(
-        hidden_layer_sizes=(6,),
-        activation="tanh",
-        solver="sgd",
-        momentum=0.0,
-        learning_rate_init=ETA,
-        batch_size=10,
-        max_iter=4,
-        tol=0.0,
-        n_iter_no_change=100,
-        random_state=0,
-        alpha=alpha_sk,
-    ).fit(X, y)
+    theirs = MLPClassifier(**SHARED, alpha=alpha_sk).fit(X, y)
     for mine, ref in zip(ours.coefs_, theirs.coefs_, strict=True):
         np.testing.assert_allclose(mine, ref, rtol=1e-9, atol=1e-12)
 
