@@ -80,32 +80,50 @@ DERIVATIVES = {
 }
 
 
-def _per_sample_loss(loss, out_activation, output, Y, buf):
-    """Per-sample loss into ``buf.rows`` (n_samples,), computed in ``buf.scratch``."""
-    scratch, rows = buf.scratch, buf.rows
-    # ufunc reductions with ``out=`` skip the ndarray.sum wrapper and the new
-    # arrays; the arithmetic (row sums, then negate) is unchanged.
+# Clipping bounds of the probabilities, [eps, 1 - eps], per float type.
+_CLIP = {
+    np.dtype(t).char: (np.finfo(t).eps, 1 - np.finfo(t).eps)
+    for t in (np.float32, np.float64)
+}
+
+
+def _elementwise_loss(loss, out_activation, output, Y, scratch):
+    """The loss term of every (sample, output unit), summed per sample later.
+
+    Written into ``scratch``, sign included, so that a sample's loss is the sum
+    of its row.
+    """
     if loss == "squared_error":
         np.subtract(output, Y, out=scratch)
         scratch **= 2
-        np.add.reduce(scratch, axis=1, out=rows)
-        rows *= 0.5
-        return rows
+        scratch *= 0.5
+        return scratch
     # Clip to [eps, 1 - eps] as scikit-learn does, so that log(0) never occurs
     # (maximum then minimum is np.clip without its Python-level handling).
-    np.maximum(output, buf.clip_low, out=scratch)
-    np.minimum(scratch, buf.clip_high, out=scratch)
+    low, high = _CLIP[scratch.dtype.char]
+    np.maximum(output, low, out=scratch)
+    np.minimum(scratch, high, out=scratch)
     if out_activation == "softmax":
         np.log(scratch, out=scratch)
         scratch *= Y
     else:
-        # One logistic unit per output: y log p + (1 - y) log(1 - p), summed.
+        # One logistic unit per output: y log p + (1 - y) log(1 - p).
         positive = np.log(scratch)
         np.subtract(1, scratch, out=scratch)
         np.log(scratch, out=scratch)
         scratch += Y * (positive - scratch)
-    np.add.reduce(scratch, axis=1, out=rows)
-    return np.negative(rows, out=rows)
+    return np.negative(scratch, out=scratch)
+
+
+def _mean_loss(loss, out_activation, output, Y, scratch, weights=None):
+    """Mean per-sample loss, or its weighted mean for ``weights`` summing to 1."""
+    terms = _elementwise_loss(loss, out_activation, output, Y, scratch)
+    if weights is None:
+        # One pairwise sum over the whole array, the reduction scikit-learn's
+        # loss functions make (a per-row reduction of a (256, 10) array costs
+        # more than the rest of the loss).
+        return float(np.add.reduce(terms, axis=None)) / terms.shape[0]
+    return float(np.dot(weights, terms).sum())
 
 
 def _output_delta(loss, out_activation, output, Y, delta):
@@ -143,17 +161,9 @@ def forward(
         ]
     activations[0] = X
     last = len(coefs) - 1
-    # Only the input can be sparse; every later layer is a dense array.
-    # (isinstance is a C-level check; sp.issparse goes through abc.)
-    if isinstance(X, np.ndarray):
-        np.dot(X, coefs[0], out=activations[1])
-    else:
-        activations[1][...] = X @ coefs[0]
     for i in range(len(coefs)):
         out = activations[i + 1]
-        if i:
-            np.dot(activations[i], coefs[i], out=out)
-        out += intercepts[i]
+        _affine(activations[i], coefs[i], intercepts[i], out)
         if i == last:
             ACTIVATIONS[out_activation](out)
         elif zeros is None:
@@ -163,14 +173,27 @@ def forward(
     return activations[-1]
 
 
-def _column_sums(delta, out):
-    """``out = delta.sum(axis=0)``."""
+def _affine(A, W, b, out):
+    """``out = A @ W + b`` for a (possibly sparse) A."""
+    # Only the input can be sparse; every later layer is a dense array.
+    # (isinstance is a C-level check; sp.issparse goes through abc.)
+    if isinstance(A, np.ndarray):
+        np.dot(A, W, out=out)
+    else:
+        out[...] = A @ W
+    out += b
+
+
+def _column_sums(delta, out, ones):
+    """``out = delta.sum(axis=0)``; ``ones`` is a vector of ones, one per row."""
     if delta.shape[0] == 1:
         # A batch of one: the sum is the row itself, bit for bit, without the
         # setup of a ufunc reduction (the largest per-call cost at this size).
         np.copyto(out, delta[0])
     else:
-        np.add.reduce(delta, axis=0, out=out)
+        # ones @ delta is a BLAS matrix-vector product: 2.5x faster than the
+        # ufunc reduction down the rows of a C-ordered (256, 256) array.
+        np.dot(ones, delta, out=out)
 
 
 class _Buffers:
@@ -181,9 +204,7 @@ class _Buffers:
         self.activations = [None] + [np.empty(s, dtype=dtype) for s in shapes]
         self.deltas = [np.empty(s, dtype=dtype) for s in shapes]
         self.scratch = np.empty(shapes[-1], dtype=dtype)
-        self.rows = np.empty(n_rows, dtype=dtype)
-        eps = np.finfo(dtype).eps
-        self.clip_low, self.clip_high = eps, 1 - eps
+        self.ones = np.ones(n_rows, dtype=dtype)
         # One derivative scratch per hidden layer; relu's is a mask.
         tmp_dtype = bool if activation == "relu" else dtype
         self.tmp = [np.empty(s, dtype=tmp_dtype) for s in shapes[:-1]]
@@ -282,19 +303,18 @@ class Network:
             buf.activations,
             buf.zeros,
         )
-        losses = _per_sample_loss(self.loss, self.out_activation, output, Y, buf)
         delta = buf.deltas[-1]
         _output_delta(self.loss, self.out_activation, output, Y, delta)
         # Weights normalised to sum to one turn sums into (weighted) means.
         if sample_weight is None:
-            # At batch size 1 the mean is the value and the factor is 1.0:
-            # skip the reduction and the pass (same bits, fewer numpy calls).
-            loss = float(losses.sum()) / n if n > 1 else float(losses[0])
-            if n > 1:
+            loss = _mean_loss(self.loss, self.out_activation, output, Y, buf.scratch)
+            if n > 1:  # at batch size 1 the factor is 1.0: skip the pass
                 delta *= 1.0 / n
         else:
             scale = (sample_weight / sample_weight.sum()).astype(flat.dtype)
-            loss = float(np.dot(losses, scale))
+            loss = _mean_loss(
+                self.loss, self.out_activation, output, Y, buf.scratch, scale
+            )
             delta *= scale[:, None]
         self._backprop(coefs, buf, grad)
         return loss
@@ -305,7 +325,7 @@ class Network:
         for i in range(len(coefs) - 1, 0, -1):
             delta = buf.deltas[i]
             np.dot(buf.activations[i].T, delta, out=coef_grads[i])
-            _column_sums(delta, intercept_grads[i])
+            _column_sums(delta, intercept_grads[i], buf.ones)
             np.dot(delta, coefs[i].T, out=buf.deltas[i - 1])
             derivative(buf.activations[i], buf.deltas[i - 1], buf.tmp[i - 1])
         # The input layer: possibly sparse, and no delta to pass below it.
@@ -314,4 +334,4 @@ class Network:
             np.dot(X.T, delta, out=coef_grads[0])
         else:
             coef_grads[0][...] = X.T @ delta
-        _column_sums(delta, intercept_grads[0])
+        _column_sums(delta, intercept_grads[0], buf.ones)
