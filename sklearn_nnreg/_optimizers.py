@@ -14,6 +14,8 @@ that the two produce the same iterates.
 
 import numpy as np
 
+from . import _kernels
+
 
 class SGD:
     """Stochastic gradient descent with (Nesterov) momentum and schedules."""
@@ -114,26 +116,30 @@ class Adam:
         The step size is only computed (as a new array) when asked for.
         """
         self.t += 1
-        self.m *= self.beta_1
-        np.multiply(grad, 1 - self.beta_1, out=delta)
-        self.m += delta
-        self.v *= self.beta_2
-        np.multiply(grad, grad, out=delta)
-        delta *= 1 - self.beta_2
-        self.v += delta
         rate = (
             self.learning_rate_init
             * np.sqrt(1 - self.beta_2**self.t)
             / (1 - self.beta_1**self.t)
         )
         self.learning_rate = rate
-        denominator = np.sqrt(self.v, out=self._denominator)
-        denominator += self.epsilon
-        np.multiply(self.m, rate, out=delta)
-        delta /= denominator
-        if need_step_size:
-            return rate / denominator
-        return None
+        denominator = self._denominator
+        has_denominator = _kernels.adam(
+            grad,
+            self.m,
+            self.v,
+            delta,
+            denominator,
+            self.beta_1,
+            self.beta_2,
+            rate,
+            self.epsilon,
+        )
+        if not need_step_size:
+            return None
+        if not has_denominator:
+            np.sqrt(self.v, out=denominator)
+            denominator += self.epsilon
+        return rate / denominator
 
     def iteration_ends(self, time_step):
         pass

@@ -9,6 +9,8 @@ against ``value``, ``add_gradient`` and ``prox``.
 
 import numpy as np
 
+from . import _kernels
+
 
 class Penalty:
     """``R(w) = l1 * sum|w| + l2 * 1/2 * sum w**2``.
@@ -39,7 +41,7 @@ class Penalty:
         if self.l1:
             out += (scale * self.l1) * np.sign(w)
         if self.l2:
-            out += (scale * self.l2) * w
+            _kernels.axpy(out, scale * self.l2, w)
 
     def prox(self, w, threshold):
         """In place, ``w <- argmin_v 1/2 ||v - w||^2 + threshold * R(v)``.
