@@ -14,10 +14,14 @@ iterates, except on a shorter last batch of an epoch).
 The "matmul floor" is the time of the forward and backward matrix products
 alone, at the same shapes, for one epoch: no activation, loss or optimizer.
 
+"ours" runs the optional compiled loops when they were built (the header says
+whether they were); ``--numpy-too`` also times ours on the numpy reference
+path (``ours-numpy``, same weights bit for bit) in the same rotation.
+
 Usage::
 
     python benchmarks/bench_epoch.py [--quick] [--repeats N] [--cases a,b,c]
-                                     [--blas-threads N]
+                                     [--blas-threads N] [--numpy-too]
 
 ``--blas-threads`` caps the BLAS threads of both estimators and of the floor
 (threadpoolctl); on a shared machine, multithreaded BLAS on these small
@@ -37,7 +41,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from sklearn_nnreg import RegularizedMLPClassifier
+from sklearn_nnreg import RegularizedMLPClassifier, _kernels
 
 
 @dataclass
@@ -111,10 +115,11 @@ def _estimators(case, epochs, sklearn_alpha=1e-4):
     return ours, theirs
 
 
-def _seconds_per_epoch(estimator, X, y, epochs):
-    start = time.perf_counter()
-    estimator.fit(X, y)
-    elapsed = time.perf_counter() - start
+def _seconds_per_epoch(estimator, X, y, epochs, compiled=True):
+    with _kernels.use_compiled(compiled):
+        start = time.perf_counter()
+        estimator.fit(X, y)
+        elapsed = time.perf_counter() - start
     assert estimator.n_iter_ == epochs, (estimator.n_iter_, epochs)
     return elapsed / epochs
 
@@ -161,7 +166,7 @@ def _max_coef_diff(ours, theirs):
     return max(float(np.max(np.abs(a - b))) for a, b in pairs)
 
 
-def run_case(case, repeats, quick):
+def run_case(case, repeats, quick, numpy_too=False):
     epochs = case.quick_epochs if quick else case.epochs
     X, y = case.X, case.y
     floor = _matmul_floor(case)
@@ -170,7 +175,8 @@ def run_case(case, repeats, quick):
     for est in _estimators(case, 1):
         est.fit(X, y)
     floor(1)
-    times = {"ours": [], "sklearn": [], "floor": []}
+    keys = ["ours", "sklearn", "floor"] + (["ours-numpy"] if numpy_too else [])
+    times = {key: [] for key in keys}
     for r in range(repeats):
         ours, theirs = _estimators(case, epochs)
         runs = [
@@ -178,23 +184,36 @@ def run_case(case, repeats, quick):
             ("sklearn", partial(_seconds_per_epoch, theirs, X, y, epochs)),
             ("floor", partial(floor, epochs)),
         ]
-        for key, run in runs[r % 3 :] + runs[: r % 3]:
+        if numpy_too:
+            plain = _estimators(case, epochs)[0]
+            runs.append(
+                ("ours-numpy", partial(_seconds_per_epoch, plain, X, y, epochs, False))
+            )
+        shift = r % len(runs)
+        for key, run in runs[shift:] + runs[:shift]:
             times[key].append(run())
     med = {key: float(np.median(values)) for key, values in times.items()}
     paired = np.median(np.divide(times["sklearn"], times["ours"]))
     print(case.name)
     print(f"  epochs per fit      {epochs}, repeats {repeats}")
-    for key in ("ours", "sklearn", "floor"):
+    for key in keys:
         label = {"floor": "matmul floor"}.get(key, key)
         print(f"  {label:12s} s/epoch {med[key]:.6f}   (min {min(times[key]):.6f})")
     print(
         f"  ratio sklearn/ours  {med['sklearn'] / med['ours']:.2f}x (of medians), "
         f"{paired:.2f}x (median of paired repeats)"
     )
-    above = {key: med[key] - med["floor"] for key in ("ours", "sklearn")}
+    if numpy_too:
+        paired_numpy = np.median(np.divide(times["sklearn"], times["ours-numpy"]))
+        print(
+            f"  ratio sklearn/ours-numpy {med['sklearn'] / med['ours-numpy']:.2f}x "
+            f"(of medians), {paired_numpy:.2f}x (median of paired repeats)"
+        )
+    above = {key: med[key] - med["floor"] for key in keys if key != "floor"}
     print(
-        f"  above the floor     ours {above['ours']:.6f}, "
-        f"sklearn {above['sklearn']:.6f} s/epoch"
+        "  above the floor     "
+        + ", ".join(f"{key} {value:.6f}" for key, value in above.items())
+        + " s/epoch"
     )
     # Nonzero only through the L2 term of a shorter last batch: sklearn divides
     # alpha by that batch's size, ours by batch_size (0 when all are full).
@@ -211,6 +230,11 @@ def main(argv=None):
     parser.add_argument(
         "--blas-threads", type=int, default=None, help="cap BLAS threads (both)"
     )
+    parser.add_argument(
+        "--numpy-too",
+        action="store_true",
+        help="also time ours without the compiled loops",
+    )
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore", ConvergenceWarning)
     cases = _cases()
@@ -219,8 +243,12 @@ def main(argv=None):
             keys = ("internal_api", "version", "architecture", "num_threads")
             print("BLAS:", ", ".join(f"{k}={info.get(k)}" for k in keys))
             print("      ", info.get("filepath"))
+        print(
+            "sklearn_nnreg compiled loops:",
+            "built" if _kernels.compiled_available() else "not built (numpy path)",
+        )
         for key in args.cases.split(","):
-            run_case(cases[key.strip()], args.repeats, args.quick)
+            run_case(cases[key.strip()], args.repeats, args.quick, args.numpy_too)
 
 
 if __name__ == "__main__":

@@ -43,8 +43,15 @@ def use_compiled(enabled):
         _state["compiled"] = previous
 
 
-def _compiled(*arrays):
-    return _state["compiled"] and all(a.dtype == np.float64 for a in arrays)
+_FLOAT64 = np.dtype(np.float64)
+
+
+def _compiled(a, b):
+    """Whether to run the compiled loop on float64 arrays a and b (and the
+    others of the call, which have the same dtype by construction)."""
+    # ``is``: numpy's native float64 descriptor is a singleton; any other
+    # (byte-swapped, say) just takes the numpy path.
+    return _state["compiled"] and a.dtype is _FLOAT64 and b.dtype is _FLOAT64
 
 
 def adam(grad, m, v, delta, denominator, beta_1, beta_2, rate, epsilon):
@@ -56,7 +63,7 @@ def adam(grad, m, v, delta, denominator, beta_1, beta_2, rate, epsilon):
     shaped like the others; it holds ``sqrt(v) + epsilon`` afterwards only
     when the return value is True.
     """
-    if _compiled(grad, m, v, delta):
+    if _compiled(grad, m):
         _ckernels.adam(grad, m, v, delta, beta_1, beta_2, rate, epsilon)
         return False
     m *= beta_1
