@@ -19,6 +19,10 @@
  * compiled for AVX2 and AVX-512 and the widest one the CPU has is picked at
  * load time: 4 or 8 doubles per instruction instead of SSE2's 2.  Results are
  * the same, since each operation is correctly rounded whatever the width. */
+#if defined(_MSC_VER) && !defined(__clang__)
+#define restrict __restrict
+#endif
+
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
 #define WIDE_SIMD __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
