@@ -144,6 +144,46 @@ bias_relu(PyObject *self, PyObject *args)
 }
 
 WIDE_SIMD static void
+bias_add_loop(Py_ssize_t rows, Py_ssize_t k, double *restrict z,
+              const double *restrict bias)
+{
+    for (Py_ssize_t r = 0; r < rows; r++) {
+        double *row = z + r * k;
+        for (Py_ssize_t j = 0; j < k; j++) {
+            row[j] = row[j] + bias[j];
+        }
+    }
+}
+
+/* bias_add(z, b): z[i, j] <- z[i, j] + b[j]. */
+static PyObject *
+bias_add(PyObject *self, PyObject *args)
+{
+    Py_buffer b[2];
+    Py_ssize_t n, k;
+
+    if (!PyArg_ParseTuple(args, "w*y*", &b[0], &b[1])) {
+        return NULL;
+    }
+    if (get_doubles(&b[0], &n) || get_doubles(&b[1], &k)) {
+        release(b, 2);
+        return NULL;
+    }
+    if (k == 0 || n % k != 0) {
+        release(b, 2);
+        PyErr_SetString(PyExc_ValueError, "bias_add: shapes do not match");
+        return NULL;
+    }
+
+    Py_BEGIN_ALLOW_THREADS
+    bias_add_loop(n / k, k, (double *)b[0].buf, (const double *)b[1].buf);
+    Py_END_ALLOW_THREADS
+
+    release(b, 2);
+    Py_RETURN_NONE;
+}
+
+WIDE_SIMD static void
 relu_backward_loop(Py_ssize_t n, double *restrict delta, const double *restrict a)
 {
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -221,6 +261,7 @@ axpy(PyObject *self, PyObject *args)
 static PyMethodDef methods[] = {
     {"adam", adam, METH_VARARGS, "Fused Adam moment update and step."},
     {"bias_relu", bias_relu, METH_VARARGS, "z <- max(z + b, 0), in place."},
+    {"bias_add", bias_add, METH_VARARGS, "z <- z + b (b along rows), in place."},
     {"relu_backward", relu_backward, METH_VARARGS, "delta <- delta * (a != 0)."},
     {"axpy", axpy, METH_VARARGS, "y <- y + alpha * x, in place."},
     {NULL, NULL, 0, NULL},

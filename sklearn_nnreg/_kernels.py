@@ -54,6 +54,11 @@ def _compiled(a, b):
     return _state["compiled"] and a.dtype is _FLOAT64 and b.dtype is _FLOAT64
 
 
+def _contiguous(z, b):
+    # The training buffers always are; intercepts set by hand may not be.
+    return z.flags.c_contiguous and b.flags.c_contiguous
+
+
 def adam(grad, m, v, delta, denominator, beta_1, beta_2, rate, epsilon):
     """Adam's moments and step, as scikit-learn's Adam computes them.
 
@@ -82,7 +87,7 @@ def adam(grad, m, v, delta, denominator, beta_1, beta_2, rate, epsilon):
 
 def bias_relu(z, b, zeros):
     """``z <- max(z + b, 0)`` in place; ``zeros`` is an array of zeros like z."""
-    if _compiled(z, b):
+    if _compiled(z, b) and _contiguous(z, b):
         _ckernels.bias_relu(z, b)
         return
     z += b
@@ -91,21 +96,34 @@ def bias_relu(z, b, zeros):
     np.maximum(z, zeros, out=z)
 
 
-def relu_backward(a, delta, mask):
-    """``delta <- delta * (a != 0)``; ``mask`` is a boolean scratch like a."""
+def bias_add(z, b):
+    """``z <- z + b`` in place, b added to every row."""
+    if _compiled(z, b) and _contiguous(z, b):
+        _ckernels.bias_add(z, b)
+        return
+    z += b
+
+
+def relu_backward(a, delta, masks):
+    """``delta <- delta * (a != 0)``; ``masks`` is a (bool, float) pair of
+    scratch arrays shaped like a."""
     if _compiled(a, delta):
         _ckernels.relu_backward(delta, a)
         return
     # Multiplying by the mask is 5x faster than ``delta[a == 0] = 0`` (boolean
     # indexing).  It differs only in the sign of the zeros it writes, and where
-    # delta is already infinite (inf * 0 is nan), which only a diverging fit has.
+    # delta is already infinite (inf * 0 is nan), which only a diverging fit
+    # has.  The mask is copied to floats first: a bool operand would make the
+    # multiplication allocate a buffer to cast it in, at every step.
+    mask, floats = masks
     np.not_equal(a, 0, out=mask)
-    np.multiply(delta, mask, out=delta)
+    np.copyto(floats, mask)
+    np.multiply(delta, floats, out=delta)
 
 
-def axpy(y, alpha, x):
-    """``y <- y + alpha * x`` in place."""
+def axpy(y, alpha, x, scratch=None):
+    """``y <- y + alpha * x`` in place; ``scratch`` (numpy path) is like x."""
     if _compiled(y, x):
         _ckernels.axpy(y, float(alpha), x)
         return
-    y += alpha * x
+    y += np.multiply(x, alpha, out=scratch)

@@ -178,7 +178,7 @@ def forward(coefs, intercepts, X, activation, out_activation, buf=None):
         out = activations[i + 1]
         _product(activations[i], coefs[i], out)
         if i == last:
-            out += intercepts[i]
+            _kernels.bias_add(out, intercepts[i])
             if out_activation == "softmax":
                 _softmax(out, None if buf is None else buf.softmax)
             else:
@@ -186,7 +186,7 @@ def forward(coefs, intercepts, X, activation, out_activation, buf=None):
         elif buf is not None and buf.zeros is not None:
             _kernels.bias_relu(out, intercepts[i], buf.zeros[i])
         else:
-            out += intercepts[i]
+            _kernels.bias_add(out, intercepts[i])
             ACTIVATIONS[activation](out)
     return activations[-1]
 
@@ -222,9 +222,14 @@ class _Buffers:
         self.deltas = [np.empty(s, dtype=dtype) for s in shapes]
         self.scratch = np.empty(shapes[-1], dtype=dtype)
         self.ones = np.ones(n_rows, dtype=dtype)
-        # One derivative scratch per hidden layer; relu's is a mask.
-        tmp_dtype = bool if activation == "relu" else dtype
-        self.tmp = [np.empty(s, dtype=tmp_dtype) for s in shapes[:-1]]
+        # One derivative scratch per hidden layer; relu's is a mask, as bools
+        # and as floats (see _kernels.relu_backward).
+        self.tmp = [
+            (np.empty(s, dtype=bool), np.empty(s, dtype=dtype))
+            if activation == "relu"
+            else np.empty(s, dtype=dtype)
+            for s in shapes[:-1]
+        ]
         # relu's comparand (_kernels.bias_relu's numpy path), read-only so that
         # nothing can dirty it.
         self.zeros = None

@@ -32,6 +32,7 @@ class SGD:
         self.nesterov = nesterov
         self.power_t = power_t
         self.velocity = np.zeros(size, dtype=dtype) if self.momentum else None
+        self._scratch = np.empty(size, dtype=dtype) if self.momentum else None
 
     @property
     def scalar_rate(self):
@@ -51,7 +52,7 @@ class SGD:
         self.velocity -= delta
         if self.nesterov:
             np.multiply(self.velocity, -self.momentum, out=delta)
-            delta += grad * lr
+            delta += np.multiply(grad, lr, out=self._scratch)
         else:
             np.negative(self.velocity, out=delta)
         # In steady state (heavy ball and Nesterov alike) the velocity moves a
@@ -104,6 +105,7 @@ class Adam:
         self.m = np.zeros(size, dtype=dtype)
         self.v = np.zeros(size, dtype=dtype)
         self._denominator = np.empty(size, dtype=dtype)
+        self._step_size = None  # made on the first step that asks for it
 
     @property
     def scalar_rate(self):
@@ -113,7 +115,8 @@ class Adam:
     def direction(self, grad, delta, need_step_size=False):
         """Write the subtracted update into ``delta``; return the step size.
 
-        The step size is only computed (as a new array) when asked for.
+        The step size is only computed when asked for, into an array reused
+        from step to step (float64: the bias-corrected rate is a float64).
         """
         self.t += 1
         rate = (
@@ -139,7 +142,9 @@ class Adam:
         if not has_denominator:
             np.sqrt(self.v, out=denominator)
             denominator += self.epsilon
-        return rate / denominator
+        if self._step_size is None:
+            self._step_size = np.empty(denominator.shape, dtype=np.float64)
+        return np.divide(rate, denominator, out=self._step_size)
 
     def iteration_ends(self, time_step):
         pass

@@ -100,7 +100,7 @@ class StochasticTrainer:
         style, (pen_slice, w, g, d) = self.style, self._penalized
         loss = self.network.loss_gradient(flat, Xb, Yb, swb, grad)
         if self._records_objective:
-            loss += style.alpha * self.penalty.value(w)
+            loss += style.alpha * self.penalty.value(w, self._value_scratch)
         style.before_optimizer(w, g)
         h = self.optimizer.direction(grad, delta, style.needs_step_size)
         if isinstance(h, np.ndarray):
@@ -116,6 +116,9 @@ class StochasticTrainer:
         pen = layout.penalized_slice(cfg.penalize_intercepts)
         self._penalized = (pen, flat[pen], grad[pen], delta[pen])
         self._records_objective = self.penalty is not None and self.style.has_objective
+        self._value_scratch = (
+            np.empty_like(flat[pen]) if self._records_objective else None
+        )
 
     def _epoch(self, flat, X, Y, sw, sample_idx, scratch):
         grad, delta, Xbuf, Ybuf, swbuf = scratch

@@ -81,14 +81,37 @@ def test_bias_relu_is_the_numpy_reference(seed):
 
 
 @needs_compiled
+def test_bias_add_is_bitwise_the_numpy_reference():
+    rng = np.random.default_rng(0)
+    z = special_values(rng, 37 * 13).reshape(37, 13)
+    b = special_values(rng, 13)
+    (z_c, b_c), (z_n, b_n) = both_paths(_kernels.bias_add, z, b)
+    assert_same_bits(z_c, z_n)
+    assert_same_bits(b_c, b)
+
+
+def test_non_contiguous_intercepts_take_the_numpy_path():
+    rng = np.random.default_rng(0)
+    z = rng.standard_normal((5, 4))
+    b = rng.standard_normal(8)[::2]  # a strided view
+    expected = z + b
+    _kernels.bias_add(z, b)
+    assert_same_bits(z, expected)
+
+
+@needs_compiled
 @pytest.mark.parametrize("seed", range(3))
 def test_relu_backward_is_the_numpy_reference(seed):
     rng = np.random.default_rng(seed)
     a = np.maximum(special_values(rng, 1001), 0.0)
     a[rng.choice(a.size, 300, replace=False)] = 0.0
     delta = special_values(rng, a.size)
-    mask = np.empty(a.shape, dtype=bool)
-    (a_c, d_c, _), (a_n, d_n, _) = both_paths(_kernels.relu_backward, a, delta, mask)
+    masks = (np.empty(a.shape, dtype=bool), np.empty(a.shape))
+
+    def relu_backward(a, delta):
+        _kernels.relu_backward(a, delta, masks)
+
+    (a_c, d_c), (a_n, d_n) = both_paths(relu_backward, a, delta)
     np.testing.assert_array_equal(d_c, d_n)
     keep = a != 0
     np.testing.assert_array_equal(d_c[keep], delta[keep])
@@ -120,6 +143,8 @@ def test_compiled_loops_check_their_arguments():
         _ckernels.adam(a, a.copy(), a.copy(), b, 0.9, 0.999, 1e-3, 1e-8)
     with pytest.raises(ValueError, match="shapes do not match"):
         _ckernels.bias_relu(np.zeros((2, 3)), np.zeros(4))
+    with pytest.raises(ValueError, match="shapes do not match"):
+        _ckernels.bias_add(np.zeros((2, 3)), np.zeros(4))
     # A strided view is no contiguous buffer: refused, never read wrongly.
     with pytest.raises((TypeError, ValueError, BufferError)):
         _ckernels.axpy(np.zeros((4, 4))[:, 0], 1.0, a)
