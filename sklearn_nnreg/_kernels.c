@@ -48,6 +48,29 @@ release(Py_buffer *views, int count)
     }
 }
 
+/* Parse (z, b): a writable buffer of doubles and a read-only one whose length
+ * divides z's (rows of z, each as long as b) or, with same_length, equals it.
+ * On success the caller owns both views and releases them. */
+static int
+parse_pair(PyObject *args, const char *name, int same_length, Py_buffer *b,
+           Py_ssize_t *n, Py_ssize_t *k)
+{
+    if (!PyArg_ParseTuple(args, "w*y*", &b[0], &b[1])) {
+        return -1;
+    }
+    if (get_doubles(&b[0], n) || get_doubles(&b[1], k)) {
+        release(b, 2);
+        return -1;
+    }
+    if (same_length ? (*k != *n) : (*k == 0 || *n % *k != 0)) {
+        release(b, 2);
+        PyErr_Format(PyExc_ValueError, "%s: %s", name,
+                     same_length ? "arrays differ in length" : "shapes do not match");
+        return -1;
+    }
+    return 0;
+}
+
 WIDE_SIMD static void
 adam_loop(Py_ssize_t n, const double *restrict g, double *restrict m,
           double *restrict v, double *restrict d, double beta_1, double beta_2,
@@ -115,34 +138,6 @@ bias_relu_loop(Py_ssize_t rows, Py_ssize_t k, double *restrict z,
     }
 }
 
-/* bias_relu(z, b): z[i, j] <- max(z[i, j] + b[j], 0), NaN kept. */
-static PyObject *
-bias_relu(PyObject *self, PyObject *args)
-{
-    Py_buffer b[2];
-    Py_ssize_t n, k;
-
-    if (!PyArg_ParseTuple(args, "w*y*", &b[0], &b[1])) {
-        return NULL;
-    }
-    if (get_doubles(&b[0], &n) || get_doubles(&b[1], &k)) {
-        release(b, 2);
-        return NULL;
-    }
-    if (k == 0 || n % k != 0) {
-        release(b, 2);
-        PyErr_SetString(PyExc_ValueError, "bias_relu: shapes do not match");
-        return NULL;
-    }
-
-    Py_BEGIN_ALLOW_THREADS
-    bias_relu_loop(n / k, k, (double *)b[0].buf, (const double *)b[1].buf);
-    Py_END_ALLOW_THREADS
-
-    release(b, 2);
-    Py_RETURN_NONE;
-}
-
 WIDE_SIMD static void
 bias_add_loop(Py_ssize_t rows, Py_ssize_t k, double *restrict z,
               const double *restrict bias)
@@ -155,32 +150,39 @@ bias_add_loop(Py_ssize_t rows, Py_ssize_t k, double *restrict z,
     }
 }
 
-/* bias_add(z, b): z[i, j] <- z[i, j] + b[j]. */
+/* bias_relu(z, b): z[i, j] <- max(z[i, j] + b[j], 0), NaN kept.
+ * bias_add(z, b):  z[i, j] <- z[i, j] + b[j]. */
 static PyObject *
-bias_add(PyObject *self, PyObject *args)
+bias_op(PyObject *args, const char *name, int relu)
 {
     Py_buffer b[2];
     Py_ssize_t n, k;
 
-    if (!PyArg_ParseTuple(args, "w*y*", &b[0], &b[1])) {
+    if (parse_pair(args, name, 0, b, &n, &k)) {
         return NULL;
     }
-    if (get_doubles(&b[0], &n) || get_doubles(&b[1], &k)) {
-        release(b, 2);
-        return NULL;
-    }
-    if (k == 0 || n % k != 0) {
-        release(b, 2);
-        PyErr_SetString(PyExc_ValueError, "bias_add: shapes do not match");
-        return NULL;
-    }
-
     Py_BEGIN_ALLOW_THREADS
-    bias_add_loop(n / k, k, (double *)b[0].buf, (const double *)b[1].buf);
+    if (relu) {
+        bias_relu_loop(n / k, k, (double *)b[0].buf, (const double *)b[1].buf);
+    }
+    else {
+        bias_add_loop(n / k, k, (double *)b[0].buf, (const double *)b[1].buf);
+    }
     Py_END_ALLOW_THREADS
-
     release(b, 2);
     Py_RETURN_NONE;
+}
+
+static PyObject *
+bias_relu(PyObject *self, PyObject *args)
+{
+    return bias_op(args, "bias_relu", 1);
+}
+
+static PyObject *
+bias_add(PyObject *self, PyObject *args)
+{
+    return bias_op(args, "bias_add", 0);
 }
 
 WIDE_SIMD static void
@@ -199,24 +201,14 @@ static PyObject *
 relu_backward(PyObject *self, PyObject *args)
 {
     Py_buffer b[2];
-    Py_ssize_t n, n_a;
+    Py_ssize_t n, k;
 
-    if (!PyArg_ParseTuple(args, "w*y*", &b[0], &b[1])) {
-        return NULL;
-    }
-    if (get_doubles(&b[0], &n) || get_doubles(&b[1], &n_a)) {
-        release(b, 2);
-        return NULL;
-    }
-    if (n_a != n) {
-        release(b, 2);
-        PyErr_SetString(PyExc_ValueError, "relu_backward: arrays differ in length");
+    if (parse_pair(args, "relu_backward", 1, b, &n, &k)) {
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
     relu_backward_loop(n, (double *)b[0].buf, (const double *)b[1].buf);
     Py_END_ALLOW_THREADS
-
     release(b, 2);
     Py_RETURN_NONE;
 }
