@@ -214,6 +214,48 @@ relu_backward(PyObject *self, PyObject *args)
 }
 
 WIDE_SIMD static void
+column_sums_loop(Py_ssize_t rows, Py_ssize_t k, const double *restrict d,
+                 double *restrict out)
+{
+    /* Row after row, as numpy's add.reduce(d, axis=0) adds them. */
+    for (Py_ssize_t j = 0; j < k; j++) {
+        out[j] = d[j];
+    }
+    for (Py_ssize_t r = 1; r < rows; r++) {
+        const double *row = d + r * k;
+        for (Py_ssize_t j = 0; j < k; j++) {
+            out[j] = out[j] + row[j];
+        }
+    }
+}
+
+/* column_sums(out, d): out[j] <- sum_i d[i, j], rows added in order. */
+static PyObject *
+column_sums(PyObject *self, PyObject *args)
+{
+    Py_buffer b[2];
+    Py_ssize_t k, n;
+
+    if (!PyArg_ParseTuple(args, "w*y*", &b[0], &b[1])) {
+        return NULL;
+    }
+    if (get_doubles(&b[0], &k) || get_doubles(&b[1], &n)) {
+        release(b, 2);
+        return NULL;
+    }
+    if (k == 0 || n == 0 || n % k != 0) {
+        release(b, 2);
+        PyErr_SetString(PyExc_ValueError, "column_sums: shapes do not match");
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    column_sums_loop(n / k, k, (const double *)b[1].buf, (double *)b[0].buf);
+    Py_END_ALLOW_THREADS
+    release(b, 2);
+    Py_RETURN_NONE;
+}
+
+WIDE_SIMD static void
 axpy_loop(Py_ssize_t n, double *restrict y, double alpha, const double *restrict x)
 {
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -256,6 +298,7 @@ static PyMethodDef methods[] = {
     {"bias_add", bias_add, METH_VARARGS, "z <- z + b (b along rows), in place."},
     {"relu_backward", relu_backward, METH_VARARGS, "delta <- delta * (a != 0)."},
     {"axpy", axpy, METH_VARARGS, "y <- y + alpha * x, in place."},
+    {"column_sums", column_sums, METH_VARARGS, "out <- d.sum(axis=0), rows in order."},
     {NULL, NULL, 0, NULL},
 };
 

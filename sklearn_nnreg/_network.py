@@ -201,16 +201,14 @@ def _product(A, W, out):
         out[...] = A @ W
 
 
-def _column_sums(delta, out, ones):
-    """``out = delta.sum(axis=0)``; ``ones`` is a vector of ones, one per row."""
+def _column_sums(delta, out):
+    """``out = delta.sum(axis=0)``."""
     if delta.shape[0] == 1:
         # A batch of one: the sum is the row itself, bit for bit, without the
-        # setup of a ufunc reduction (the largest per-call cost at this size).
+        # setup of a reduction (the largest per-call cost at this size).
         np.copyto(out, delta[0])
     else:
-        # ones @ delta is a BLAS matrix-vector product: 2.5x faster than the
-        # ufunc reduction down the rows of a C-ordered (256, 256) array.
-        np.dot(ones, delta, out=out)
+        _kernels.column_sums(delta, out)
 
 
 class _Buffers:
@@ -221,7 +219,6 @@ class _Buffers:
         self.activations = [None] + [np.empty(s, dtype=dtype) for s in shapes]
         self.deltas = [np.empty(s, dtype=dtype) for s in shapes]
         self.scratch = np.empty(shapes[-1], dtype=dtype)
-        self.ones = np.ones(n_rows, dtype=dtype)
         # One derivative scratch per hidden layer; relu's is a mask, as bools
         # and as floats (see _kernels.relu_backward).
         self.tmp = [
@@ -353,7 +350,7 @@ class Network:
         for i in range(len(coefs) - 1, 0, -1):
             delta = buf.deltas[i]
             np.dot(buf.activations[i].T, delta, out=coef_grads[i])
-            _column_sums(delta, intercept_grads[i], buf.ones)
+            _column_sums(delta, intercept_grads[i])
             np.dot(delta, coefs[i].T, out=buf.deltas[i - 1])
             derivative(buf.activations[i], buf.deltas[i - 1], buf.tmp[i - 1])
         # The input layer: possibly sparse, and no delta to pass below it.
@@ -362,4 +359,4 @@ class Network:
             np.dot(X.T, delta, out=coef_grads[0])
         else:
             coef_grads[0][...] = X.T @ delta
-        _column_sums(delta, intercept_grads[0], buf.ones)
+        _column_sums(delta, intercept_grads[0])

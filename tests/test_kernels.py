@@ -90,6 +90,23 @@ def test_bias_add_is_bitwise_the_numpy_reference():
     assert_same_bits(b_c, b)
 
 
+@needs_compiled
+@pytest.mark.parametrize("shape", [(256, 256), (7, 13), (2, 1), (1, 5)])
+def test_column_sums_are_bitwise_the_numpy_reference(shape):
+    rng = np.random.default_rng(0)
+    delta = special_values(rng, shape[0] * shape[1]).reshape(shape)
+    delta[:, 0] *= 1e12  # sums whose order shows in their rounding
+    out = np.empty(shape[1])
+    (d_c, out_c), (d_n, out_n) = both_paths(_kernels.column_sums, delta, out)
+    assert_same_bits(out_c, out_n)
+    assert_same_bits(d_c, delta)
+    # and both are the sum of the rows taken in order
+    expected = delta[0].copy()
+    for row in delta[1:]:
+        expected = expected + row
+    assert_same_bits(out_n, expected)
+
+
 def test_non_contiguous_intercepts_take_the_numpy_path():
     rng = np.random.default_rng(0)
     z = rng.standard_normal((5, 4))
@@ -145,6 +162,8 @@ def test_compiled_loops_check_their_arguments():
         _ckernels.bias_relu(np.zeros((2, 3)), np.zeros(4))
     with pytest.raises(ValueError, match="shapes do not match"):
         _ckernels.bias_add(np.zeros((2, 3)), np.zeros(4))
+    with pytest.raises(ValueError, match="shapes do not match"):
+        _ckernels.column_sums(np.zeros(4), np.zeros((2, 3)))
     # A strided view is no contiguous buffer: refused, never read wrongly.
     with pytest.raises((TypeError, ValueError, BufferError)):
         _ckernels.axpy(np.zeros((4, 4))[:, 0], 1.0, a)
