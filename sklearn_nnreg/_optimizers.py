@@ -32,7 +32,10 @@ class SGD:
         self.nesterov = nesterov
         self.power_t = power_t
         self.velocity = np.zeros(size, dtype=dtype) if self.momentum else None
-        self._scratch = np.empty(size, dtype=dtype) if self.momentum else None
+        # Nesterov's lr * grad term, without a new array at every step.
+        self._scratch = (
+            np.empty(size, dtype=dtype) if self.momentum and nesterov else None
+        )
 
     @property
     def scalar_rate(self):
