@@ -282,7 +282,7 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "penalty": [StrOptions(set(PENALTIES)), None],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
-        "penalty_style": [StrOptions(set(STYLES))],
+        "penalty_style": [StrOptions(STYLES.keys())],  # live: the registry
         "penalize_intercepts": ["boolean"],
         "loss": [StrOptions(set(LOSSES))],
         "class_weight": [dict, StrOptions({"balanced"}), None],
@@ -579,65 +579,10 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
     # -------------------------------------------------------- penalty rules
     def _resolve_penalty(self):
         """The penalty object, after checking the penalty/style/solver combination."""
-        if self.penalty is None:
-            return None
-        penalty = make_penalty(self.penalty, self.l1_ratio)
-        style = self.penalty_style
-        if self.solver == "lbfgs":
-            self._check_lbfgs(penalty)
-        if style == "multiplicative":
-            self._check_multiplicative(penalty)
-        elif style == "cumulative" and not penalty.l1:
-            raise ValueError(
-                "penalty_style='cumulative' is a cumulative L1 penalty and needs "
-                f"an L1 part, but penalty={self.penalty!r} with "
-                f"l1_ratio={self.l1_ratio} has none. Use penalty='l1' or "
-                "'elasticnet' with l1_ratio > 0, or another penalty_style "
-                "('gradient', 'decoupled', 'proximal') for L2."
-            )
-        elif style == "decoupled" and self.alpha * penalty.l2 >= 1:
-            raise ValueError(
-                "penalty_style='decoupled' shrinks each weight by "
-                f"alpha * (L2 share) = {self.alpha * penalty.l2:g} of itself per "
-                "step, which is >= 1 and would flip the sign of every weight. "
-                "Use alpha * (L2 share) < 1 (decoupled alpha is about "
-                "learning_rate * gradient-style alpha)."
-            )
-        return penalty
-
-    def _check_lbfgs(self, penalty):
-        if self.penalty_style in ("decoupled", "multiplicative"):
-            raise ValueError(
-                f"solver='lbfgs' takes no steps, and penalty_style="
-                f"{self.penalty_style!r} is a rule per step with no objective. "
-                "With lbfgs use penalty_style='gradient', 'proximal' or "
-                "'cumulative' (all three minimise L + alpha * R exactly), or "
-                "solver='sgd' or 'adam' for the step styles."
-            )
-
-    def _check_multiplicative(self, penalty):
-        if self.penalty != "l2":
-            raise ValueError(
-                "penalty_style='multiplicative' keeps a fraction alpha of each "
-                "weight per step, which is an L2 shrink; it has no form for "
-                f"penalty={self.penalty!r} with an L1 part. Use penalty='l2', or "
-                "penalty_style='decoupled' (constant shrink per step) or "
-                "'proximal' / 'cumulative' (exact zeros) for L1."
-            )
-        if not 0 < self.alpha <= 1:
-            raise ValueError(
-                "penalty_style='multiplicative' takes alpha as the fraction of "
-                f"each weight kept per step, in (0, 1]; got alpha={self.alpha}. "
-                "A gradient-style lambda translates to 1 - learning_rate * lambda."
-            )
-        if self.alpha < 0.5:
-            warnings.warn(
-                f"penalty_style='multiplicative' with alpha={self.alpha} keeps "
-                "less than half of every weight at each step; typical values "
-                "are close to 1 (e.g. 0.999).",
-                UserWarning,
-                stacklevel=5,
-            )
+        STYLES[self.penalty_style].check(
+            self.penalty, self.alpha, self.solver, self.l1_ratio, stacklevel=4
+        )
+        return make_penalty(self.penalty, self.l1_ratio)
 
     def _make_style(self, penalty):
         if penalty is None:
@@ -720,7 +665,7 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
 
     def _divergence_hint(self, penalty):
         hint = f"learning_rate_init (now {self.learning_rate_init})"
-        if penalty is not None and self.penalty_style != "multiplicative":
+        if penalty is not None and STYLES[self.penalty_style].alpha_can_diverge:
             hint += f" or alpha (now {self.alpha})"
         return hint
 

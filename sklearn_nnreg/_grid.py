@@ -1,32 +1,33 @@
 """Parameter grids that line up one list of alphas across penalty styles."""
 
+from numbers import Real
+
 import numpy as np
 
-from ._translate import STYLE_CONVENTIONS, translate_alpha
+from ._styles import STYLES
+from ._translate import _PENALTIES, _check_choice
 
 _DEFAULT_LR = 0.001
 
 
 def _style_alphas(alphas, style, penalty, learning_rate_init, l1_ratio, momentum):
-    """The alphas translated into ``style``'s units; invalid ones left out."""
+    """The objective weights ``alphas`` in ``style``'s units; invalid ones left out.
+
+    A style that cannot apply the penalty keeps none; an alpha with no
+    counterpart in the style's unit, or one the estimator would refuse
+    (a decoupled shrink that flips signs, say), is left out.
+    """
+    style = STYLES[style]
+    if not style.accepts(penalty, l1_ratio=l1_ratio):
+        return []
     kept = []
-    for alpha in alphas:
+    for lam in alphas:
         try:
-            value = translate_alpha(
-                alpha,
-                penalty=penalty,
-                source="gradient",
-                target=style,
-                learning_rate_init=learning_rate_init,
-                l1_ratio=l1_ratio,
-                momentum=momentum or 0.0,
-            )
+            value = style.from_objective(lam, learning_rate_init, momentum or 0.0)
+            style.check_alpha(value, penalty, l1_ratio)
         except ValueError:
             continue
-        l2_share = {"l1": 0.0, "l2": 1.0}.get(penalty, 1.0 - l1_ratio)
-        if style == "decoupled" and value * l2_share >= 1:
-            continue  # the estimator refuses a shrink that flips signs
-        kept.append(value)
+        kept.append(float(value))
     return kept
 
 
@@ -87,15 +88,20 @@ def style_param_grid(
     >>> [(g["penalty_style"], g["alpha"]) for g in grid]
     [(['gradient'], [0.001, 0.01]), (['decoupled'], [0.0001, 0.001])]
     """
-    styles = STYLE_CONVENTIONS if styles is None else tuple(styles)
+    styles = tuple(STYLES) if styles is None else tuple(styles)
     for style in styles:
-        if style not in STYLE_CONVENTIONS:
+        if style not in STYLES:
             raise ValueError(
-                f"Unknown penalty style {style!r}; use one of {STYLE_CONVENTIONS}."
+                f"Unknown penalty style {style!r}; use one of {tuple(STYLES)}."
             )
     alphas = [float(a) for a in np.atleast_1d(alphas)]
     if not alphas or any(not a >= 0 for a in alphas):
         raise ValueError(f"alphas must be non-negative numbers; got {alphas}.")
+    _check_choice("penalty", penalty, _PENALTIES)
+    if momentum is not None and (
+        not isinstance(momentum, Real) or not 0 <= momentum < 1
+    ):
+        raise ValueError(f"momentum must be in [0, 1); got {momentum!r}.")
     grid = []
     for style in styles:
         values = _style_alphas(
@@ -147,17 +153,14 @@ def common_alpha(cv_results):
     """
     out = []
     for params in cv_results["params"]:
-        out.append(
-            translate_alpha(
-                _param(params, "alpha"),
-                penalty=_param(params, "penalty"),
-                source=_param(params, "penalty_style"),
-                target="gradient",
-                learning_rate_init=_param(params, "learning_rate_init"),
-                l1_ratio=_param(params, "l1_ratio", 0.5),
-                momentum=_param(params, "momentum", 0.0),
-            )
+        style = STYLES[_param(params, "penalty_style")]
+        style.check_penalty(_param(params, "penalty"), _param(params, "l1_ratio", 0.5))
+        lam = style.to_objective(
+            _param(params, "alpha"),
+            _param(params, "learning_rate_init"),
+            _param(params, "momentum", 0.0),
         )
+        out.append(lam)
     return np.array(out, dtype=float)
 
 

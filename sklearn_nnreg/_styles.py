@@ -14,18 +14,74 @@ One step of every stochastic fit is::
 ``rate`` is the current scalar learning rate and ``h`` the step size (scalar for
 sgd, per coordinate for adam; ``None`` unless ``needs_step_size``).
 Styles with memory keep it in ``state``, a dict of plain arrays.
+
+Each style class is also the one place that knows the rest of what the style
+*is*: which penalties and solvers it takes (and why not), how its alpha is
+validated, whether it has an objective, how its alpha converts to and from
+the objective weight lambda of ``L + lambda R``, and its display label.  The
+estimator, the translation, the grids, the command line and the plots ask
+``STYLES`` (classmethods, no instance needed) instead of spelling style names,
+so adding a style means adding one class here.
 """
+
+import warnings
+from numbers import Real
 
 import numpy as np
 
 from . import _kernels
+from ._penalties import make_penalty
+
+STOCHASTIC_SOLVERS = ("sgd", "adam")
+SOLVERS = ("lbfgs", *STOCHASTIC_SOLVERS)
+
+
+def _one_of(names):
+    """``'a', 'b' or 'c'``: a list of choices for a message."""
+    quoted = [repr(name) for name in names]
+    if len(quoted) < 2:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def _effective_rate(learning_rate_init, momentum, needed_by):
+    """``eta / (1 - mu)``: the steady-state step of heavy-ball sgd.
+
+    A penalty in the gradient is carried by the velocity, a per-step shrink is
+    not, so a map between the two kinds uses this rate.
+    """
+    if learning_rate_init is None:
+        raise ValueError(
+            f"{needed_by} needs learning_rate_init, the learning rate of the steps."
+        )
+    if not isinstance(learning_rate_init, Real) or not learning_rate_init > 0:
+        raise ValueError(
+            f"learning_rate_init must be a positive number; got {learning_rate_init!r}."
+        )
+    rate = float(learning_rate_init)
+    return rate / (1.0 - momentum) if momentum else rate
 
 
 class Style:
-    """Base class: a style that does nothing at every position."""
+    """Base class: a style that does nothing at every position.
 
-    #: Whether ``loss_curve_`` holds data loss + alpha * R (else data loss).
+    The classmethods describe the style without an instance; a subclass
+    overrides the ones whose rule differs.  The base rules are those of a
+    style in objective units: any penalty, any solver, any alpha >= 0, and
+    alpha is the objective weight lambda itself.
+    """
+
+    #: The public ``penalty_style`` value (the key in ``STYLES``).
+    name = None
+    #: How plots and tables name the style (its name unless a subclass says).
+    label = None
+    #: Whether ``loss_curve_`` holds data loss + alpha * R (else data loss),
+    #: i.e. whether the style minimises an objective at all.
     has_objective = True
+    #: The solvers the style works with.
+    solvers = SOLVERS
+    #: Whether a smaller alpha can help when training diverges.
+    alpha_can_diverge = True
     #: Whether the step size h must be computed by the optimizer.
     needs_step_size = False
     #: Scratch arrays shaped like the penalized slice (made once per fit, so
@@ -59,9 +115,107 @@ class Style:
     def after_step(self, w, h):
         pass
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "label" not in cls.__dict__:
+            cls.label = cls.name
+
+    # ------------------------------------------------ what the style accepts
+    @classmethod
+    def check(cls, penalty, alpha, solver, l1_ratio=0.5, stacklevel=2):
+        """Raise ValueError unless the estimator can train this combination.
+
+        Parameters
+        ----------
+        penalty : {'l1', 'l2', 'elasticnet'} or None
+            The public ``penalty``; None (no penalty) passes every check.
+        alpha : float
+            The strength, in this style's unit.
+        solver : {'lbfgs', 'sgd', 'adam'}
+            The public ``solver``.
+        l1_ratio : float, default=0.5
+            The elastic net's L1 share.
+        stacklevel : int, default=2
+            Of a warning about a legal but unusual alpha, counted as for
+            :func:`warnings.warn` from the caller of ``check``.
+        """
+        if penalty is None:
+            return
+        cls.check_solver(solver)
+        cls.check_penalty(penalty, l1_ratio)
+        cls.check_alpha(alpha, penalty, l1_ratio)
+        note = cls.alpha_note(alpha)
+        if note:
+            warnings.warn(note, UserWarning, stacklevel=stacklevel + 1)
+
+    @classmethod
+    def check_solver(cls, solver):
+        """Raise ValueError unless the style works with ``solver``."""
+        if solver not in cls.solvers:
+            raise ValueError(
+                f"penalty_style={cls.name!r} does not work with solver="
+                f"{solver!r}; use solver={_one_of(cls.solvers)}."
+            )
+
+    @classmethod
+    def check_penalty(cls, penalty, l1_ratio=0.5):
+        """Raise ValueError, saying why, if the style cannot apply ``penalty``."""
+
+    @classmethod
+    def check_alpha(cls, alpha, penalty, l1_ratio=0.5):
+        """Raise ValueError if ``alpha`` (this style's unit) is out of range."""
+
+    @classmethod
+    def alpha_note(cls, alpha):
+        """A warning about a legal but unusual ``alpha``, or None."""
+        return None
+
+    @classmethod
+    def accepts(cls, penalty, solver=None, l1_ratio=0.5):
+        """Whether the style takes ``penalty`` (and ``solver``, if given)."""
+        try:
+            if solver is not None:
+                cls.check_solver(solver)
+            if penalty is not None:  # no penalty: every style is a no-op
+                cls.check_penalty(penalty, l1_ratio)
+        except ValueError:
+            return False
+        return True
+
+    # ------------------------------------------------------- alpha's unit
+    @classmethod
+    def to_objective(cls, alpha, learning_rate_init=None, momentum=0.0):
+        """The objective weight lambda that this style's ``alpha`` stands for.
+
+        Parameters
+        ----------
+        alpha : float
+            The strength in this style's unit.
+        learning_rate_init : float, optional
+            The learning rate eta, for styles whose unit is per step.
+        momentum : float, default=0.0
+            The sgd momentum mu; per-step units then use ``eta / (1 - mu)``.
+
+        Returns
+        -------
+        lam : float
+        """
+        return float(alpha)
+
+    @classmethod
+    def from_objective(cls, lam, learning_rate_init=None, momentum=0.0):
+        """This style's ``alpha`` for the objective weight ``lam``.
+
+        The inverse of :meth:`to_objective`; raises ValueError when no alpha
+        of this style expresses ``lam``.
+        """
+        return float(lam)
+
 
 class Gradient(Style):
     """``g += alpha * dR(w)``: the penalty is part of the objective."""
+
+    name = "gradient"
 
     scratch_dtypes = ("w",)
 
@@ -69,22 +223,124 @@ class Gradient(Style):
         self.penalty.add_gradient(w, g, self.alpha, self.scratch[0])
 
 
-class Decoupled(Style):
-    """A shrink of ``s_t * alpha * dR(w_old)`` per step, s_t = rate / rate_init."""
+class _StepRule(Style):
+    """A rule per step with no objective: it needs a solver that takes steps."""
 
     has_objective = False
+    solvers = STOCHASTIC_SOLVERS
+
+    @classmethod
+    def check_solver(cls, solver):
+        if solver in cls.solvers:
+            return
+        objective = [name for name, style in STYLES.items() if style.has_objective]
+        raise ValueError(
+            f"solver={solver!r} takes no steps, and penalty_style={cls.name!r} "
+            f"is a rule per step with no objective. With {solver} use "
+            f"penalty_style={_one_of(objective)} (each minimises L + alpha * R "
+            f"exactly), or solver={_one_of(cls.solvers)} for the step styles."
+        )
+
+
+class Decoupled(_StepRule):
+    """A shrink of ``s_t * alpha * dR(w_old)`` per step, s_t = rate / rate_init.
+
+    alpha is a shrink per step, ``learning_rate * lambda``.
+    """
+
+    name = "decoupled"
     scratch_dtypes = ("w",)
+
+    @classmethod
+    def check_alpha(cls, alpha, penalty, l1_ratio=0.5):
+        shrink = alpha * make_penalty(penalty, l1_ratio).l2
+        if shrink >= 1:
+            raise ValueError(
+                "penalty_style='decoupled' shrinks each weight by "
+                f"alpha * (L2 share) = {shrink:g} of itself per step, which is "
+                ">= 1 and would flip the sign of every weight. Use "
+                "alpha * (L2 share) < 1 (decoupled alpha is about "
+                "learning_rate * gradient-style alpha)."
+            )
+
+    @classmethod
+    def to_objective(cls, alpha, learning_rate_init=None, momentum=0.0):
+        rate = _effective_rate(learning_rate_init, momentum, "The 'decoupled' style")
+        return alpha / rate
+
+    @classmethod
+    def from_objective(cls, lam, learning_rate_init=None, momentum=0.0):
+        rate = _effective_rate(learning_rate_init, momentum, "The 'decoupled' style")
+        return lam * rate
 
     def after_optimizer(self, w, delta, rate, h):
         scale = self.alpha * rate / self.learning_rate_init
         self.penalty.add_gradient(w, delta, scale, self.scratch[0])
 
 
-class Multiplicative(Style):
-    """``w <- alpha * w_old - Delta(g)``: alpha is the fraction kept per step."""
+class Multiplicative(_StepRule):
+    """``w <- alpha * w_old - Delta(g)``: alpha is the fraction kept per step.
 
-    has_objective = False
+    alpha is ``1 - learning_rate * lambda``; L2 only.
+    """
+
+    name = "multiplicative"
     scratch_dtypes = ("w",)
+    # A fraction in (0, 1] of each weight kept: the shrink cannot make
+    # weights grow, so lowering alpha never cures a divergence.
+    alpha_can_diverge = False
+
+    @classmethod
+    def check_penalty(cls, penalty, l1_ratio=0.5):
+        if penalty != "l2":
+            raise ValueError(
+                "penalty_style='multiplicative' keeps a fraction alpha of each "
+                "weight per step, which is an L2 shrink; it has no form for "
+                f"penalty={penalty!r} with an L1 part. Use penalty='l2', or "
+                "penalty_style='decoupled' (constant shrink per step) or "
+                "'proximal' / 'cumulative' (exact zeros) for L1."
+            )
+
+    @classmethod
+    def check_alpha(cls, alpha, penalty=None, l1_ratio=0.5):
+        if not 0 < alpha <= 1:
+            raise ValueError(
+                "penalty_style='multiplicative' takes alpha as the fraction of "
+                f"each weight kept per step, in (0, 1]; got alpha={alpha}. "
+                "A gradient-style lambda translates to 1 - learning_rate * lambda."
+            )
+
+    @classmethod
+    def alpha_note(cls, alpha):
+        if alpha < 0.5:
+            return (
+                f"penalty_style='multiplicative' with alpha={alpha} keeps "
+                "less than half of every weight at each step; typical values "
+                "are close to 1 (e.g. 0.999)."
+            )
+        return None
+
+    @classmethod
+    def to_objective(cls, alpha, learning_rate_init=None, momentum=0.0):
+        rate = _effective_rate(
+            learning_rate_init, momentum, "The 'multiplicative' style"
+        )
+        cls.check_alpha(alpha)
+        return (1.0 - alpha) / rate
+
+    @classmethod
+    def from_objective(cls, lam, learning_rate_init=None, momentum=0.0):
+        rate = _effective_rate(
+            learning_rate_init, momentum, "The 'multiplicative' style"
+        )
+        kept = 1.0 - rate * lam
+        if not 0 < kept <= 1:
+            raise ValueError(
+                f"learning_rate_init * alpha = {rate * lam:g} per step: the "
+                "'multiplicative' style would keep a fraction <= 0 of each weight, "
+                "which no multiplicative alpha can express. Lower the rate or alpha."
+            )
+        return kept
 
     def after_optimizer(self, w, delta, rate, h):
         _kernels.axpy(delta, 1.0 - self.alpha, w, self.scratch[0])
@@ -96,6 +352,7 @@ class Proximal(Style):
     Under adam h is a float64 array (one step per coordinate).
     """
 
+    name = "proximal"
     needs_step_size = True
     scratch_dtypes = ("w", np.float64, np.float64)
 
@@ -116,10 +373,22 @@ class Cumulative(Style):
     elastic net is a factor ``max(0, 1 - h * alpha * l2)`` on the old weights.
     """
 
+    name = "cumulative"
     needs_step_size = True
     # The weights before the pull, then float64 work arrays (u and q are
     # float64 whatever the weights' dtype), then the two sign masks.
     scratch_dtypes = ("w", np.float64, np.float64, np.float64, bool, bool)
+
+    @classmethod
+    def check_penalty(cls, penalty, l1_ratio=0.5):
+        if not make_penalty(penalty, l1_ratio).l1:
+            raise ValueError(
+                "penalty_style='cumulative' is a cumulative L1 penalty and needs "
+                f"an L1 part, but penalty={penalty!r} with l1_ratio={l1_ratio} "
+                "has none. Use penalty='l1' or 'elasticnet' with l1_ratio > 0, "
+                "or another penalty_style ('gradient', 'decoupled', 'proximal') "
+                "for L2."
+            )
 
     def init_state(self, n_penalized, dtype, per_coordinate):
         u_shape = (n_penalized,) if per_coordinate else ()
@@ -173,9 +442,16 @@ class Cumulative(Style):
 
 
 STYLES = {
-    "gradient": Gradient,
-    "decoupled": Decoupled,
-    "multiplicative": Multiplicative,
-    "proximal": Proximal,
-    "cumulative": Cumulative,
+    style.name: style
+    for style in (Gradient, Decoupled, Multiplicative, Proximal, Cumulative)
 }
+"""The public ``penalty_style`` values and their classes, in display order."""
+
+
+def styles_accepting(penalty, solver=None, l1_ratio=0.5):
+    """The names of the styles that take ``penalty`` (and ``solver``)."""
+    return tuple(
+        name
+        for name, style in STYLES.items()
+        if style.accepts(penalty, solver, l1_ratio)
+    )

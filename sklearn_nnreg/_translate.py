@@ -9,18 +9,23 @@ lambda of ``L + lambda * R`` with ``L`` the mean data loss and
 
 from numbers import Real
 
-STYLE_CONVENTIONS = (
-    "gradient",
-    "decoupled",
-    "multiplicative",
-    "proximal",
-    "cumulative",
-)
+from ._styles import STYLES, Decoupled
+
+# Conventions of other libraries; our styles' conventions are STYLES' keys.
 EXTERNAL_CONVENTIONS = ("sklearn", "keras", "pytorch_sgd", "pytorch_adamw")
+# Snapshots of the registry for the modules that list the conventions.
+STYLE_CONVENTIONS = tuple(STYLES)
 CONVENTIONS = STYLE_CONVENTIONS + EXTERNAL_CONVENTIONS
 _PENALTIES = ("l1", "l2", "elasticnet")
-_OBJECTIVE_STYLES = ("gradient", "proximal", "cumulative")
-_L2_ONLY = ("multiplicative", "sklearn", "pytorch_sgd", "pytorch_adamw")
+# Why an external convention has no L1 part.
+_L2_ONLY = {
+    "sklearn": "MLPClassifier's alpha is an L2 penalty only",
+    "pytorch_sgd": "PyTorch's weight_decay is an L2 penalty only",
+    "pytorch_adamw": "AdamW's weight_decay is an L2 decay only",
+}
+# AdamW's weight_decay wd shrinks by lr * wd per step: the decoupled style
+# with alpha = learning_rate_init * wd, exactly (no momentum in between).
+_ADAMW, _ADAMW_STYLE = "pytorch_adamw", Decoupled.name
 
 
 def _check_choice(name, value, allowed):
@@ -39,79 +44,60 @@ def _positive(name, value, needed_by):
 
 
 def _check_penalty_fits(convention, penalty, l1_ratio):
-    has_l1 = penalty == "l1" or (penalty == "elasticnet" and l1_ratio > 0)
-    if convention in _L2_ONLY and penalty != "l2":
-        why = {
-            "multiplicative": "keeps a fraction of each weight per step, which is "
-            "an L2 shrink; no fraction reproduces an L1 pull of constant size",
-            "sklearn": "MLPClassifier's alpha is an L2 penalty only",
-            "pytorch_sgd": "PyTorch's weight_decay is an L2 penalty only",
-            "pytorch_adamw": "AdamW's weight_decay is an L2 decay only",
-        }[convention]
+    if convention in STYLES:
+        STYLES[convention].check_penalty(penalty, l1_ratio)
+    elif convention in _L2_ONLY and penalty != "l2":
         raise ValueError(
-            f"No {penalty!r} penalty exists in the {convention!r} convention: it "
-            f"{why}. Use penalty='l2', or translate to 'gradient', 'decoupled' or "
-            "'proximal' instead."
+            f"No {penalty!r} penalty exists in the {convention!r} convention: "
+            f"{_L2_ONLY[convention]}. Use penalty='l2', or translate to one of "
+            "our styles instead."
         )
-    if convention == "keras" and penalty == "elasticnet":
+    elif convention == "keras" and penalty == "elasticnet":
         raise ValueError(
             "Keras's l1_l2(l1=a, l2=b) takes two numbers for one elastic net; use "
             "from_keras_l1_l2(a, b) and to_keras_l1_l2(alpha, l1_ratio) instead."
         )
-    if convention == "cumulative" and not has_l1:
+
+
+def _sklearn_size(batch_size, n_samples):
+    """What the 'sklearn' convention divides alpha by."""
+    if (batch_size is None) == (n_samples is None):
         raise ValueError(
-            "The 'cumulative' style is a cumulative L1 penalty and needs an L1 part; "
-            f"penalty={penalty!r} with l1_ratio={l1_ratio} has none."
+            "The 'sklearn' convention divides alpha by the minibatch size "
+            "(sgd, adam) or by n_samples (lbfgs): pass exactly one of "
+            "batch_size or n_samples."
         )
+    size = batch_size if batch_size is not None else n_samples
+    if not isinstance(size, Real) or not size > 0:
+        raise ValueError(f"batch_size / n_samples must be positive; got {size!r}.")
+    return float(size)
 
 
-def _scale(convention, lr, batch_size, n_samples):
-    """Factor s with objective lambda = alpha / s for linear conventions."""
-    if convention == "decoupled":
-        return _positive("learning_rate_init", lr, "The 'decoupled' style")
+def _to_objective(alpha, convention, penalty, units):
+    """lambda for ``alpha`` in ``convention``; ``units`` as for translate_alpha."""
+    if convention in STYLES:
+        return STYLES[convention].to_objective(
+            alpha, units["learning_rate_init"], units["momentum"]
+        )
     if convention == "sklearn":
-        if (batch_size is None) == (n_samples is None):
-            raise ValueError(
-                "The 'sklearn' convention divides alpha by the minibatch size "
-                "(sgd, adam) or by n_samples (lbfgs): pass exactly one of "
-                "batch_size or n_samples."
-            )
-        size = batch_size if batch_size is not None else n_samples
-        if not isinstance(size, Real) or not size > 0:
-            raise ValueError(f"batch_size / n_samples must be positive; got {size!r}.")
-        return float(size)
-    return 1.0
-
-
-def _to_objective(alpha, convention, penalty, lr, batch_size, n_samples):
-    if convention == "multiplicative":
-        lr = _positive("learning_rate_init", lr, "The 'multiplicative' style")
-        if not 0 < alpha <= 1:
-            raise ValueError(
-                "A 'multiplicative' alpha is the fraction of each weight kept per "
-                f"step and lies in (0, 1]; got {alpha}."
-            )
-        return (1.0 - alpha) / lr
+        return alpha / _sklearn_size(units["batch_size"], units["n_samples"])
     if convention == "keras" and penalty == "l2":
         # Keras's l2(l) is l * sum w**2, with no 1/2: lambda = 2 l.
         return 2.0 * alpha
-    return alpha / _scale(convention, lr, batch_size, n_samples)
+    return alpha
 
 
-def _from_objective(lam, convention, penalty, lr, batch_size, n_samples):
-    if convention == "multiplicative":
-        lr = _positive("learning_rate_init", lr, "The 'multiplicative' style")
-        kept = 1.0 - lr * lam
-        if not 0 < kept <= 1:
-            raise ValueError(
-                f"learning_rate_init * alpha = {lr * lam:g} per step: the "
-                "'multiplicative' style would keep a fraction <= 0 of each weight, "
-                "which no multiplicative alpha can express. Lower the rate or alpha."
-            )
-        return kept
+def _from_objective(lam, convention, penalty, units):
+    """The inverse of :func:`_to_objective`."""
+    if convention in STYLES:
+        return STYLES[convention].from_objective(
+            lam, units["learning_rate_init"], units["momentum"]
+        )
+    if convention == "sklearn":
+        return lam * _sklearn_size(units["batch_size"], units["n_samples"])
     if convention == "keras" and penalty == "l2":
         return lam / 2.0
-    return lam * _scale(convention, lr, batch_size, n_samples)
+    return lam
 
 
 def translate_alpha(
@@ -209,21 +195,25 @@ def translate_alpha(
     _check_choice("penalty", penalty, _PENALTIES)
     if not isinstance(momentum, Real) or not 0 <= momentum < 1:
         raise ValueError(f"momentum must be in [0, 1); got {momentum!r}.")
-    _check_choice("source", source, CONVENTIONS)
-    _check_choice("target", target, CONVENTIONS)
+    conventions = (*STYLES, *EXTERNAL_CONVENTIONS)
+    _check_choice("source", source, conventions)
+    _check_choice("target", target, conventions)
     if not isinstance(alpha, Real) or not alpha >= 0:
         raise ValueError(f"alpha must be a non-negative number; got {alpha!r}.")
     for convention in (source, target):
         _check_penalty_fits(convention, penalty, l1_ratio)
-    if {source, target} == {"decoupled", "pytorch_adamw"}:
+    if {source, target} == {_ADAMW_STYLE, _ADAMW}:
         # Both are a per-step shrink; only the learning rate separates them.
-        lr = _positive("learning_rate_init", learning_rate_init, "'pytorch_adamw'")
-        return float(alpha * lr if source == "pytorch_adamw" else alpha / lr)
-    rate = learning_rate_init
-    if rate is not None and isinstance(rate, Real) and momentum:
-        rate = rate / (1.0 - momentum)
-    lam = _to_objective(float(alpha), source, penalty, rate, batch_size, n_samples)
-    return float(_from_objective(lam, target, penalty, rate, batch_size, n_samples))
+        lr = _positive("learning_rate_init", learning_rate_init, repr(_ADAMW))
+        return float(alpha * lr if source == _ADAMW else alpha / lr)
+    units = dict(
+        learning_rate_init=learning_rate_init,
+        momentum=momentum,
+        batch_size=batch_size,
+        n_samples=n_samples,
+    )
+    lam = _to_objective(float(alpha), source, penalty, units)
+    return float(_from_objective(lam, target, penalty, units))
 
 
 def from_keras_l1_l2(l1, l2):
