@@ -26,6 +26,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._heads import HEADS, make_head
 from ._layout import Layout
 from ._lbfgs import fit_lbfgs
 from ._network import ACTIVATIONS, DERIVATIVES, Network, forward
@@ -40,7 +41,7 @@ from ._trainer import (
 )
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
-LOSSES = ("log_loss", "squared_error")
+LOSSES = tuple(HEADS)
 
 
 class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
@@ -737,9 +738,8 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
             dtype=(np.float64, np.float32),
             reset=False,
         )
-        return forward(
-            self.coefs_, self.intercepts_, X, self.activation, self.out_activation_
-        )
+        head = make_head(self.loss, self.out_activation_)
+        return forward(self.coefs_, self.intercepts_, X, self.activation, head)
 
     def predict(self, X):
         """Predict class labels for X.

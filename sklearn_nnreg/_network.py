@@ -10,6 +10,7 @@ import numpy as np
 from scipy.special import expit
 
 from . import _kernels
+from ._heads import _softmax, make_head
 
 
 def _identity(z):
@@ -27,30 +28,6 @@ def _logistic(z):
 def _relu(z):
     # (Training uses _kernels.bias_relu, which adds the intercepts too.)
     np.maximum(z, 0, out=z)
-
-
-def _softmax(z, scratch=None):
-    """Row-wise softmax of z, in place.
-
-    ``scratch`` (optional) is ``(zt, rows, ones)``: arrays of shapes (k, n),
-    (n, 1) and (k, 1) for z of shape (n, k).  numpy reduces along a short
-    contiguous axis row by row, slowly (a (256, 10) row maximum costs 12 us),
-    so with scratch the maxima are taken down the columns of a contiguous
-    transpose and the sums are a matrix-vector product: 2x faster in all.
-    """
-    if scratch is None or z.shape[0] == 1:
-        # The ufunc reductions themselves: ndarray.max/sum add a Python wrapper.
-        z -= np.maximum.reduce(z, axis=1, keepdims=True)
-        np.exp(z, out=z)
-        z /= np.add.reduce(z, axis=1, keepdims=True)
-        return
-    zt, rows, ones = scratch
-    np.copyto(zt, z.T)
-    np.maximum.reduce(zt, axis=0, out=rows[:, 0])
-    z -= rows
-    np.exp(z, out=z)
-    np.dot(z, ones, out=rows)
-    z /= rows
 
 
 ACTIVATIONS = {
@@ -94,76 +71,14 @@ DERIVATIVES = {
 }
 
 
-# Clipping bounds of the probabilities, [eps, 1 - eps], per float type.
-_CLIP = {
-    np.dtype(t).char: (np.finfo(t).eps, 1 - np.finfo(t).eps)
-    for t in (np.float32, np.float64)
-}
-
-
-def _mean_loss(loss, out_activation, output, Y, scratch, weights=None):
-    """Mean per-sample loss, or its weighted mean for ``weights`` summing to 1.
-
-    ``scratch`` is an array shaped like ``output``.  The sums are taken over
-    the whole array at once (a dot product, or one pairwise reduction as in
-    scikit-learn's loss functions): a per-row reduction of a (256, 10) array
-    costs more than the rest of the loss.
-    """
-    n = output.shape[0]
-    if loss == "squared_error":
-        np.subtract(output, Y, out=scratch)
-        if weights is None:
-            return 0.5 * float(np.vdot(scratch, scratch)) / n
-        scratch **= 2
-        scratch *= 0.5
-    else:
-        # Clip to [eps, 1 - eps] as scikit-learn does, so that log(0) never
-        # occurs (maximum then minimum is np.clip without its Python wrapper).
-        low, high = _CLIP[scratch.dtype.char]
-        np.maximum(output, low, out=scratch)
-        np.minimum(scratch, high, out=scratch)
-        if out_activation == "softmax":
-            np.log(scratch, out=scratch)
-            if weights is None:
-                return -float(np.vdot(scratch, Y)) / n
-            scratch *= Y
-        else:
-            # One logistic unit per output: y log p + (1 - y) log(1 - p).
-            positive = np.log(scratch)
-            np.subtract(1, scratch, out=scratch)
-            np.log(scratch, out=scratch)
-            scratch += Y * (positive - scratch)
-        np.negative(scratch, out=scratch)
-    if weights is None:
-        return float(np.add.reduce(scratch, axis=None)) / n
-    return float(np.dot(weights, scratch).sum())
-
-
-def _output_delta(loss, out_activation, output, Y, delta):
-    """dLoss/dz for the output layer, per sample, into ``delta``."""
-    np.subtract(output, Y, out=delta)
-    if loss == "log_loss":
-        # Canonical link: softmax + cross-entropy and logistic + binary
-        # cross-entropy both give output - target.
-        return
-    # Squared error on the output units: chain through their Jacobian.
-    if out_activation == "softmax":
-        # d/dz_j of softmax: o_j * (e_j - sum_k o_k e_k)
-        dot = np.einsum("ij,ij->i", output, delta)
-        delta -= dot[:, None]
-        delta *= output
-    else:
-        delta *= output
-        delta *= 1 - output
-
-
-def forward(coefs, intercepts, X, activation, out_activation, buf=None):
+def forward(coefs, intercepts, X, activation, head, buf=None):
     """Forward pass; returns the output layer's values.
 
-    ``buf`` is a :class:`_Buffers` for X's number of rows, or None: its
-    preallocated arrays then hold every layer (intermediate layers are kept
-    there for backpropagation) and its scratch serves the activations.  With
-    None, new arrays are made.
+    ``head`` (a :class:`~sklearn_nnreg._heads.Head`) applies the output
+    activation.  ``buf`` is a :class:`_Buffers` for X's number of rows, or
+    None: its preallocated arrays then hold every layer (intermediate layers
+    are kept there for backpropagation) and its scratch serves the
+    activations.  With None, new arrays are made.
     """
     if buf is None:
         dtype = np.result_type(X.dtype, coefs[0].dtype)
@@ -179,10 +94,7 @@ def forward(coefs, intercepts, X, activation, out_activation, buf=None):
         _product(activations[i], coefs[i], out)
         if i == last:
             _kernels.bias_add(out, intercepts[i])
-            if out_activation == "softmax":
-                _softmax(out, None if buf is None else buf.softmax)
-            else:
-                ACTIVATIONS[out_activation](out)
+            head.activate(out, None if buf is None else buf.head_scratch)
         elif buf is not None and buf.zeros is not None:
             _kernels.bias_relu(out, intercepts[i], buf.zeros[i])
         else:
@@ -214,7 +126,7 @@ def _column_sums(delta, out):
 class _Buffers:
     """Activations, deltas and scratch for one batch size."""
 
-    def __init__(self, layer_units, n_rows, dtype, activation):
+    def __init__(self, layer_units, n_rows, dtype, activation, head):
         shapes = [(n_rows, u) for u in layer_units[1:]]
         self.activations = [None] + [np.empty(s, dtype=dtype) for s in shapes]
         self.deltas = [np.empty(s, dtype=dtype) for s in shapes]
@@ -234,12 +146,7 @@ class _Buffers:
             self.zeros = [np.zeros(s, dtype=dtype) for s in shapes[:-1]]
             for zeros in self.zeros:
                 zeros.flags.writeable = False
-        n_out = shapes[-1][1]
-        self.softmax = (
-            np.empty((n_out, n_rows), dtype=dtype),
-            np.empty((n_rows, 1), dtype=dtype),
-            np.ones((n_out, 1), dtype=dtype),
-        )
+        self.head_scratch = head.activation_scratch(n_rows, shapes[-1][1], dtype)
 
 
 class Network:
@@ -255,13 +162,17 @@ class Network:
         Output activation.
     loss : {'log_loss', 'squared_error'}
         Per-sample loss on the output units.
+
+    Attributes
+    ----------
+    head : Head
+        The output activation and loss, chosen once from the two names.
     """
 
     def __init__(self, layout, activation, out_activation, loss):
         self.layout = layout
         self.activation = activation
-        self.out_activation = out_activation
-        self.loss = loss
+        self.head = make_head(loss, out_activation)
         self._buffers = {}
         self._view_cache = {}
 
@@ -271,7 +182,9 @@ class Network:
         if buf is None:
             if len(self._buffers) >= 4:
                 self._buffers.clear()
-            buf = _Buffers(self.layout.layer_units, n_rows, dtype, self.activation)
+            buf = _Buffers(
+                self.layout.layer_units, n_rows, dtype, self.activation, self.head
+            )
             self._buffers[key] = buf
         return buf
 
@@ -298,7 +211,7 @@ class Network:
             self.layout.intercepts(flat),
             X,
             self.activation,
-            self.out_activation,
+            self.head,
         )
 
     def loss_gradient(self, flat, X, Y, sample_weight, grad):
@@ -320,26 +233,18 @@ class Network:
         n = X.shape[0]
         buf = self._get_buffers(n, flat.dtype)
         coefs, intercepts = self._views(flat)
-        output = forward(
-            coefs,
-            intercepts,
-            X,
-            self.activation,
-            self.out_activation,
-            buf,
-        )
+        head = self.head
+        output = forward(coefs, intercepts, X, self.activation, head, buf)
         delta = buf.deltas[-1]
-        _output_delta(self.loss, self.out_activation, output, Y, delta)
+        head.output_delta(output, Y, delta)
         # Weights normalised to sum to one turn sums into (weighted) means.
         if sample_weight is None:
-            loss = _mean_loss(self.loss, self.out_activation, output, Y, buf.scratch)
+            loss = head.mean_loss(output, Y, buf.scratch)
             if n > 1:  # at batch size 1 the factor is 1.0: skip the pass
                 delta *= 1.0 / n
         else:
             scale = (sample_weight / sample_weight.sum()).astype(flat.dtype)
-            loss = _mean_loss(
-                self.loss, self.out_activation, output, Y, buf.scratch, scale
-            )
+            loss = head.mean_loss(output, Y, buf.scratch, scale)
             delta *= scale[:, None]
         self._backprop(coefs, buf, grad)
         return loss

@@ -63,15 +63,11 @@ def _take_rows(A, index, out):
 
 
 def _validation_accuracy(network, flat, X_val, Y_val, sw_val):
-    """Accuracy of the current weights on held-out data, with no validation."""
+    """The head's score (a classifier's accuracy) on held-out data; NaN if diverged."""
     output = network.predict_output(flat, X_val)
     if not np.isfinite(output).all():
         return np.nan
-    if network.out_activation == "softmax":
-        correct = output.argmax(axis=1) == Y_val.argmax(axis=1)
-    else:
-        correct = ((output > 0.5) == (Y_val > 0.5)).all(axis=1)
-    return float(np.average(correct, weights=sw_val))
+    return network.head.score(output, Y_val, sw_val)
 
 
 def _diverged(epoch, what, config_hint):
