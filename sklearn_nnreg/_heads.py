@@ -133,10 +133,14 @@ class _CanonicalLink(Head):
 # functions, only numpy (sums are taken over the whole array at once, a dot
 # product or one pairwise reduction as in scikit-learn's loss functions: a
 # per-row reduction of a (256, 10) array costs more than the rest of the loss).
-class SoftmaxLogLoss(_CanonicalLink, _Softmax):
-    """Cross-entropy ``-sum_k t_k log o_k`` of a softmax."""
+class _LogLoss(_CanonicalLink):
+    """Cross-entropy of probabilities, clipped to [eps, 1 - eps] first."""
 
     loss = "log_loss"
+
+
+class SoftmaxLogLoss(_LogLoss, _Softmax):
+    """Cross-entropy ``-sum_k t_k log o_k`` of a softmax."""
 
     def mean_loss(self, output, Y, scratch, weights=None):
         low, high = _CLIP[scratch.dtype.char]
@@ -150,10 +154,8 @@ class SoftmaxLogLoss(_CanonicalLink, _Softmax):
         return float(np.dot(weights, scratch).sum())
 
 
-class LogisticLogLoss(_CanonicalLink, _Logistic):
+class LogisticLogLoss(_LogLoss, _Logistic):
     """Binary cross-entropy ``-(t log o + (1 - t) log(1 - o))`` per unit."""
-
-    loss = "log_loss"
 
     def mean_loss(self, output, Y, scratch, weights=None):
         low, high = _CLIP[scratch.dtype.char]
