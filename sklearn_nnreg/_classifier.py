@@ -134,7 +134,9 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         Print progress messages.
     warm_start : bool, default=False
         Reuse the previous weights as initialisation (with a fresh optimizer
-        and style state).
+        and style state).  An interrupted fit (Ctrl-C) keeps the weights
+        reached so far when the interrupt lands in the epochs of sgd or adam
+        (a warning says so), and otherwise leaves the estimator as it was.
     momentum : float, default=0.9
         Momentum of sgd, in [0, 1].
     nesterovs_momentum : bool, default=True
@@ -169,7 +171,8 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         through the output units' Jacobian.
     class_weight : dict, 'balanced' or None, default=None
         Weights of the classes, multiplied into ``sample_weight``:
-        ``{label: weight}``, or ``'balanced'`` for
+        ``{label: weight}`` with finite, non-negative weights and classes as
+        keys (classes left out weigh 1), or ``'balanced'`` for
         ``n_samples / (n_classes * np.bincount(y))`` as computed by
         :func:`sklearn.utils.class_weight.compute_class_weight`.  Not for
         multilabel targets; ``'balanced'`` is refused by ``partial_fit``,
@@ -367,6 +370,13 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         -------
         self : RegularizedMLPClassifier
             The fitted estimator.
+
+        Raises
+        ------
+        TrainingDivergedError
+            When the loss or the weights stop being finite during training,
+            or the fitted model's outputs on X are not finite.  The estimator
+            then keeps its previous state (unfitted, or the previous model).
         """
         self._validate_params()
         with self._unchanged_on_failure():
@@ -375,6 +385,13 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
     @available_if(lambda est: est._check_solver())
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """One epoch over (X, y), keeping optimizer and style state.
+
+        The optimizer's and the style's memory carry over only while the
+        configuration that made them stays the same (solver and its
+        settings, ``penalty_style``, ``penalty``, ``l1_ratio``,
+        ``penalize_intercepts``, the float type of X); after a change by
+        ``set_params`` they start afresh, as with ``warm_start``.  An
+        interrupt (Ctrl-C) during the epoch keeps the weights reached so far.
 
         Parameters
         ----------

@@ -32,7 +32,8 @@ class SGD:
         self.nesterov = nesterov
         self.power_t = power_t
         self.size, self.dtype = size, dtype
-        self.velocity = None  # set_state binds the velocity of a FitState
+        # Fresh memory; a fit binds its FitState's instead (set_state).
+        self.set_state(self.init_state())
         # Nesterov's lr * grad term, without a new array at every step.
         self._scratch = (
             np.empty(size, dtype=dtype) if self.momentum and nesterov else None
@@ -105,7 +106,8 @@ class Adam:
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.size, self.dtype = size, dtype
-        self.t, self.m, self.v = 0, None, None  # set_state binds a FitState's
+        # Fresh memory; a fit binds its FitState's instead (set_state).
+        self.set_state(self.init_state())
         self._denominator = np.empty(size, dtype=dtype)
         self._step_size = None  # made on the first step that asks for it
 
