@@ -1,6 +1,5 @@
 """``RegularizedMLPClassifier``: the scikit-learn shell around the trainer."""
 
-import copy
 import dataclasses
 import warnings
 from contextlib import contextmanager
@@ -10,21 +9,11 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils import check_random_state, column_or_1d
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import (
-    _check_partial_fit_first_call,
-    type_of_target,
-    unique_labels,
-)
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.multiclass import _check_partial_fit_first_call, type_of_target
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._heads import HEADS, make_head
 from ._layout import Layout
@@ -32,13 +21,19 @@ from ._lbfgs import fit_lbfgs
 from ._network import ACTIVATIONS, DERIVATIVES, Network, forward
 from ._optimizers import make_optimizer
 from ._penalties import PENALTIES, make_penalty
+from ._state import FitState, solver_config
 from ._styles import STYLES, Style
-from ._trainer import (
-    Progress,
-    StochasticConfig,
-    StochasticTrainer,
-    TrainingDivergedError,
+from ._targets import (
+    apply_class_weight,
+    binarize,
+    check_known_classes,
+    check_sample_weight,
+    check_weights_not_all_zero,
+    fit_label_binarizer,
+    is_single_class,
+    validate_input,
 )
+from ._trainer import StochasticConfig, StochasticTrainer, TrainingDivergedError
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 LOSSES = tuple(HEADS)
@@ -140,7 +135,9 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         Print progress messages.
     warm_start : bool, default=False
         Reuse the previous weights as initialisation (with a fresh optimizer
-        and style state).
+        and style state).  An interrupted fit (Ctrl-C) keeps the weights
+        reached so far when the interrupt lands in the epochs of sgd or adam
+        (a warning says so), and otherwise leaves the estimator as it was.
     momentum : float, default=0.9
         Momentum of sgd, in [0, 1].
     nesterovs_momentum : bool, default=True
@@ -175,7 +172,8 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         through the output units' Jacobian.
     class_weight : dict, 'balanced' or None, default=None
         Weights of the classes, multiplied into ``sample_weight``:
-        ``{label: weight}``, or ``'balanced'`` for
+        ``{label: weight}`` with finite, non-negative weights and classes as
+        keys (classes left out weigh 1), or ``'balanced'`` for
         ``n_samples / (n_classes * np.bincount(y))`` as computed by
         :func:`sklearn.utils.class_weight.compute_class_weight`.  Not for
         multilabel targets; ``'balanced'`` is refused by ``partial_fit``,
@@ -363,12 +361,23 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels, or a 0/1 indicator matrix for multilabel data.
         sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights; the data loss is their weighted mean.
+            Per-sample weights, finite and non-negative; the data loss is their
+            weighted mean.  A minibatch whose weights are all zero has no
+            weighted mean and is skipped: no step is taken on it, not even the
+            penalty's.  Weights that are zero for every sample raise a
+            ``ValueError``.
 
         Returns
         -------
         self : RegularizedMLPClassifier
             The fitted estimator.
+
+        Raises
+        ------
+        TrainingDivergedError
+            When the loss or the weights stop being finite during training,
+            or the fitted model's outputs on X are not finite.  The estimator
+            then keeps its previous state (unfitted, or the previous model).
         """
         self._validate_params()
         with self._unchanged_on_failure():
@@ -378,6 +387,13 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """One epoch over (X, y), keeping optimizer and style state.
 
+        The optimizer's and the style's memory carry over only while the
+        configuration that made them stays the same (solver and its
+        settings, ``penalty_style``, ``penalty``, ``l1_ratio``,
+        ``penalize_intercepts``, the float type of X); after a change by
+        ``set_params`` they start afresh, as with ``warm_start``.  An
+        interrupt (Ctrl-C) during the epoch keeps the weights reached so far.
+
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
@@ -385,7 +401,9 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels.
         sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights.
+            Per-sample weights, as in :meth:`fit`: a minibatch whose weights
+            are all zero is skipped (no step, no penalty step either), and
+            weights that are all zero raise a ``ValueError``.
         classes : array-like of shape (n_classes,), default=None
             All classes over all calls; required on the first call.
 
@@ -397,25 +415,27 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         self._validate_params()
         with self._unchanged_on_failure():
             if _check_partial_fit_first_call(self, classes):
-                self._label_binarizer = LabelBinarizer()
-                if type_of_target(y).startswith("multilabel"):
-                    self._label_binarizer.fit(y)
-                else:
-                    self._label_binarizer.fit(classes)
+                multilabel = type_of_target(y).startswith("multilabel")
+                self._label_binarizer = fit_label_binarizer(
+                    y if multilabel else classes
+                )
             return self._fit(X, y, sample_weight, incremental=True)
 
     @contextmanager
     def _unchanged_on_failure(self):
-        """Undo every attribute a failed fit set, e.g. after divergence.
+        """Undo every attribute a failed or interrupted fit set.
 
         An unfitted estimator stays unfitted (``NotFittedError``, not a
         half-set model) and a fitted one keeps its previous, finite weights.
+        ``KeyboardInterrupt`` counts as a failure too, except during the
+        epochs of sgd and adam, where the trainer keeps the weights reached
+        so far (as MLPClassifier does) and the fit returns normally.
         Fits never modify stored arrays in place, so a shallow copy suffices.
         """
         saved = self.__dict__.copy()
         try:
             yield
-        except Exception:
+        except BaseException:
             self.__dict__.clear()
             self.__dict__.update(saved)
             raise
@@ -431,21 +451,14 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
     def _fit(self, X, y, sample_weight, incremental):
         hidden = self._hidden_sizes()
         penalty = self._resolve_penalty()
-        if self.early_stopping and incremental:
-            raise ValueError("partial_fit does not support early_stopping=True")
+        self._check_early_stopping(incremental)
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
-        X, Y = self._validate_input(X, y, incremental, reset=first_pass)
-        if sp.issparse(X):
-            X = X.tocsr()  # minibatches take rows: CSR, never a dense copy
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=np.float64, ensure_non_negative=True
-            )
-        sample_weight = self._apply_class_weight(Y, sample_weight, incremental)
-        units = [X.shape[1], *hidden, Y.shape[1]]
-        layout = Layout(units)
+        X, Y, sample_weight = self._prepare_data(
+            X, y, sample_weight, incremental, first_pass
+        )
+        layout = Layout([X.shape[1], *hidden, Y.shape[1]])
         rng = check_random_state(self.random_state)
         if first_pass:
             flat = self._initialize(layout, Y, rng, X.dtype)
@@ -458,8 +471,66 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
             self._run_stochastic(
                 network, flat, X, Y, sample_weight, penalty, rng, incremental
             )
+        self._check_finite_model(network, flat, X, penalty)
         self._set_weights(layout, flat)
         return self
+
+    def _check_early_stopping(self, incremental):
+        if not self.early_stopping:
+            return
+        if incremental:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        if self.validation_fraction == 0:
+            raise ValueError(
+                "early_stopping=True holds out validation_fraction of the data "
+                "to score each epoch, but validation_fraction=0.0 holds out "
+                "nothing. Use validation_fraction > 0 (e.g. 0.1), or "
+                "early_stopping=False."
+            )
+
+    def _prepare_data(self, X, y, sample_weight, incremental, first_pass):
+        """Validated X, 0/1 targets Y and the weights of the samples."""
+        X, y = validate_input(self, X, y, reset=first_pass)
+        if sp.issparse(X):
+            X = X.tocsr()  # minibatches take rows: CSR, never a dense copy
+        if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
+            self._label_binarizer = fit_label_binarizer(y)
+            self.classes_ = self._label_binarizer.classes_
+        else:
+            check_known_classes(self.classes_, y, self.warm_start)
+        Y = binarize(self._label_binarizer, y, X.dtype)
+        sample_weight = apply_class_weight(
+            self.class_weight,
+            self._label_binarizer,
+            Y,
+            check_sample_weight(sample_weight, X),
+            incremental,
+        )
+        check_weights_not_all_zero(sample_weight)
+        return X, Y, sample_weight
+
+    def _check_finite_model(self, network, flat, X, penalty):
+        """Refuse a model whose weights or outputs on its data are not finite.
+
+        The divergence checks of the epochs look at each batch's loss before
+        its step, so the last step of a run can still blow the weights up.
+        """
+        with np.errstate(all="ignore"):
+            finite = (
+                np.isfinite(flat).all()
+                and np.isfinite(network.predict_output(flat, X)).all()
+            )
+        if finite:
+            return
+        if self.solver == "lbfgs":
+            hint = f"alpha (now {self.alpha})"
+        else:
+            hint = self._divergence_hint(penalty)
+        raise TrainingDivergedError(
+            "Training diverged: the fitted model's weights or its outputs on the "
+            "training data are not finite. Scale the inputs (for example with "
+            f"StandardScaler), or lower {hint}."
+        )
 
     def _hidden_sizes(self):
         sizes = self.hidden_layer_sizes
@@ -471,73 +542,6 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
                 f"hidden_layer_sizes must be positive integers, got {sizes}."
             )
         return [int(s) for s in sizes]
-
-    def _validate_input(self, X, y, incremental, reset):
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=(np.float64, np.float32),
-            reset=reset,
-        )
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
-            self._label_binarizer = LabelBinarizer()
-            self._label_binarizer.fit(y)
-            self.classes_ = self._label_binarizer.classes_
-        else:
-            self._check_known_classes(y)
-        if self._label_binarizer.y_type_ != "multilabel-indicator":
-            if len(self.classes_) < 2:
-                raise ValueError(
-                    "RegularizedMLPClassifier needs samples of at least 2 classes "
-                    f"in the data, but the data contains only one class: "
-                    f"{self.classes_[0]!r}."
-                )
-        Y = self._label_binarizer.transform(y).astype(X.dtype)
-        return X, Y
-
-    def _apply_class_weight(self, Y, sample_weight, incremental):
-        """``sample_weight`` times the weight of each sample's class."""
-        if self.class_weight is None:
-            return sample_weight
-        if self._label_binarizer.y_type_ == "multilabel-indicator":
-            raise ValueError(
-                "class_weight is not supported for multilabel targets; pass "
-                "sample_weight instead."
-            )
-        if incremental and self.class_weight == "balanced":
-            raise ValueError(
-                "class_weight='balanced' is not supported for partial_fit, which "
-                "sees only part of the data; compute the weights on all of y with "
-                "sklearn.utils.class_weight.compute_class_weight and pass them as "
-                "a dict."
-            )
-        codes = Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0].astype(int)
-        y_labels = self.classes_[codes]
-        per_class = compute_class_weight(
-            self.class_weight, classes=self.classes_, y=y_labels
-        )
-        weights = per_class[codes].astype(np.float64)
-        return weights if sample_weight is None else weights * sample_weight
-
-    def _check_known_classes(self, y):
-        classes = unique_labels(y)
-        if self.warm_start:
-            if set(classes) != set(self.classes_):
-                raise ValueError(
-                    "warm_start can only be used where `y` has the same classes "
-                    f"as in the previous call to fit. Previously got "
-                    f"{self.classes_}, `y` has {classes}"
-                )
-        elif len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
-            raise ValueError(
-                "`y` has classes not in `self.classes_`. "
-                f"`self.classes_` has {self.classes_}. 'y' has {classes}."
-            )
 
     def _initialize(self, layout, Y, rng, dtype):
         """Glorot-uniform weights, drawn exactly as MLPClassifier draws them."""
@@ -555,9 +559,7 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
             intercepts.append(rng.uniform(-bound, bound, fan_out))
         self.n_iter_ = 0
         self.t_ = 0
-        self._progress = None
-        for name in ("_optimizer_state", "_style_state", "_best_params"):
-            self.__dict__.pop(name, None)
+        self.__dict__.pop("_fit_state", None)
         return layout.pack(coefs, intercepts, dtype)
 
     def _packed_weights(self, layout, dtype):
@@ -616,20 +618,21 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
     def _run_stochastic(
         self, network, flat, X, Y, sample_weight, penalty, rng, incremental
     ):
-        progress = self._progress_for_fit()
         optimizer = make_optimizer(self, flat.size, flat.dtype)
         style = self._make_style(penalty)
         pen_size = flat[network.layout.penalized_slice(self.penalize_intercepts)].size
-        style.init_state(pen_size, flat.dtype, optimizer.per_coordinate_step)
-        if incremental:
-            self._restore_solver_state(optimizer, style)
+        fresh_style = style.init_state(
+            pen_size, flat.dtype, optimizer.per_coordinate_step
+        )
+        config = solver_config(self, flat.size, flat.dtype)
+        state = self._state_for_fit(config, incremental, optimizer, fresh_style)
         validation = None
         if self.early_stopping:
             X, Y, sample_weight, validation = self._split_validation(
                 X, Y, sample_weight, rng
             )
-            if progress.best_params is None:
-                progress.best_params = flat.copy()
+            if state.best_params is None:
+                state.best_params = flat.copy()
         trainer = StochasticTrainer(
             network,
             optimizer,
@@ -638,8 +641,8 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
             self._stochastic_config(X.shape[0], incremental),
             self._divergence_hint(penalty),
         )
-        trainer.run(flat, X, Y, sample_weight, rng, progress, validation)
-        self._store_progress(progress, optimizer, style)
+        state = trainer.run(flat, X, Y, sample_weight, rng, state, validation)
+        self._store_state(state)
 
     def _stochastic_config(self, n_samples, incremental):
         if self.batch_size == "auto":
@@ -672,7 +675,9 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
 
     def _split_validation(self, X, Y, sample_weight, rng):
         """Hold out validation data exactly as MLPClassifier does."""
-        stratify = Y if Y.shape[1] == 1 else None
+        # On the boolean indicator, as MLPClassifier does (the same split, and
+        # the same class names in train_test_split's errors).
+        stratify = Y.astype(bool) if Y.shape[1] == 1 else None
         arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
         parts = train_test_split(
             *arrays,
@@ -687,46 +692,58 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
                 "The validation set is too small. Increase 'validation_fraction' "
                 "or the size of your dataset."
             )
+        if sw_val is not None and not sw_val.any():
+            raise ValueError(
+                "sample_weight is zero for every sample of the validation data "
+                "that early_stopping holds out (validation_fraction="
+                f"{self.validation_fraction}), so it cannot be scored. Give more "
+                "samples a positive weight, or change validation_fraction or "
+                "random_state."
+            )
+        check_weights_not_all_zero(sw_train, "the data left to train on")
         return X_train, Y_train, sw_train, (X_val, Y_val, sw_val)
 
-    def _progress_for_fit(self):
-        # Kept between fits as a dict of plain values (picklable, and never
-        # mutated by a fit that fails).
-        stored = getattr(self, "_progress", None)
-        if stored is not None:
-            progress = Progress(**copy.deepcopy(stored))
+    def _state_for_fit(self, config, incremental, optimizer, fresh_style):
+        """The FitState this fit starts from: a copy, never the stored one.
+
+        Book-keeping carries over from the previous fit (as in MLPClassifier);
+        the solver's memory only to ``partial_fit`` under the same
+        configuration, else it starts afresh, as ``warm_start`` does.
+        """
+        stored = getattr(self, "_fit_state", None)
+        if stored is None:
+            state = FitState.fresh(self.early_stopping)
         else:
-            progress = Progress()
-            if self.early_stopping:
-                progress.validation_scores = []
-                progress.best_validation_score = -np.inf
-                progress.best_loss = None
-        progress.best_params = getattr(self, "_best_params", None)
-        return progress
+            state = FitState.from_plain(stored)
+            if (state.validation_scores is not None) != self.early_stopping:
+                state = self._restart_stopping_rule(state)
+        if not incremental or state.solver_state_for(config) is None:
+            state.config = config
+            state.optimizer, state.style = optimizer.init_state(), fresh_style
+        return state
 
-    def _restore_solver_state(self, optimizer, style):
-        state = getattr(self, "_optimizer_state", None)
-        if state is not None and state.get("solver") == self.solver:
-            optimizer.set_state(state)
-        style_state = getattr(self, "_style_state", None)
-        if style_state and style_state.keys() == style.state.keys():
-            style.state = {k: np.array(v, copy=True) for k, v in style_state.items()}
+    def _restart_stopping_rule(self, state):
+        """``state`` with fresh stopping book-keeping: early_stopping changed."""
+        fresh = FitState.fresh(self.early_stopping)
+        return dataclasses.replace(
+            state,
+            best_loss=fresh.best_loss,
+            no_improvement_count=0,
+            validation_scores=fresh.validation_scores,
+            best_validation_score=fresh.best_validation_score,
+            best_params=None,
+        )
 
-    def _store_progress(self, progress, optimizer, style):
-        self.n_iter_ = progress.n_iter
-        self.t_ = progress.t
-        self.loss_ = progress.loss
-        self.loss_curve_ = progress.loss_curve
-        self.best_loss_ = progress.best_loss
-        self.validation_scores_ = progress.validation_scores
-        self.best_validation_score_ = progress.best_validation_score
-        self._no_improvement_count = progress.no_improvement_count
-        if progress.best_params is not None:
-            self._best_params = progress.best_params
-        progress.best_params = None
-        self._progress = dataclasses.asdict(progress)
-        self._optimizer_state = {"solver": self.solver, **optimizer.get_state()}
-        self._style_state = style.state
+    def _store_state(self, state):
+        self.n_iter_ = state.n_iter
+        self.t_ = state.t
+        self.loss_ = state.loss
+        self.loss_curve_ = list(state.loss_curve)
+        self.best_loss_ = state.best_loss
+        scores = state.validation_scores
+        self.validation_scores_ = None if scores is None else list(scores)
+        self.best_validation_score_ = state.best_validation_score
+        self._fit_state = state.to_plain()
 
     # -------------------------------------------------------------- predict
     def _output(self, X):
@@ -773,6 +790,9 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
             The probability of each class, in the order of ``classes_``.
         """
         output = self._output(X)
+        if is_single_class(self._label_binarizer):
+            # One class: it is certain (a column per entry of classes_).
+            return np.ones((output.shape[0], 1), dtype=output.dtype)
         if self.n_outputs_ == 1:
             return np.hstack([1 - output, output])
         return output

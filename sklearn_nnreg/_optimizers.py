@@ -31,7 +31,9 @@ class SGD:
         self.momentum = float(momentum)
         self.nesterov = nesterov
         self.power_t = power_t
-        self.velocity = np.zeros(size, dtype=dtype) if self.momentum else None
+        self.size, self.dtype = size, dtype
+        # Fresh memory; a fit binds its FitState's instead (set_state).
+        self.set_state(self.init_state())
         # Nesterov's lr * grad term, without a new array at every step.
         self._scratch = (
             np.empty(size, dtype=dtype) if self.momentum and nesterov else None
@@ -69,28 +71,27 @@ class SGD:
             decay = (time_step + 1) ** self.power_t
             self.learning_rate = self.learning_rate_init / decay
 
-    def trigger_stopping(self, msg, verbose):
-        """True to stop; for the adaptive schedule, divide the rate by 5 first."""
-        if self.schedule != "adaptive":
-            if verbose:
-                print(msg + " Stopping.")
-            return True
-        if self.learning_rate <= 1e-6:
-            if verbose:
-                print(msg + " Learning rate too small. Stopping.")
-            return True
+    @property
+    def adapts_on_plateau(self):
+        """Whether a plateau lowers the rate (the 'adaptive' schedule)."""
+        return self.schedule == "adaptive"
+
+    def lower_learning_rate(self):
+        """The 'adaptive' schedule's answer to a plateau: divide the rate by 5."""
         self.learning_rate /= 5.0
-        if verbose:
-            print(f"{msg} Setting learning rate to {self.learning_rate:f}")
-        return False
+
+    def init_state(self):
+        """Fresh memory: the initial rate, and a zero velocity with momentum."""
+        velocity = np.zeros(self.size, dtype=self.dtype) if self.momentum else None
+        return {"learning_rate": self.learning_rate_init, "velocity": velocity}
 
     def get_state(self):
         return {"learning_rate": self.learning_rate, "velocity": self.velocity}
 
     def set_state(self, state):
+        """Continue from ``state`` (its arrays are used, and updated, in place)."""
         self.learning_rate = state["learning_rate"]
-        if state["velocity"] is not None and self.velocity is not None:
-            self.velocity = state["velocity"].astype(self.velocity.dtype, copy=True)
+        self.velocity = state["velocity"]
 
 
 class Adam:
@@ -104,9 +105,9 @@ class Adam:
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
-        self.t = 0
-        self.m = np.zeros(size, dtype=dtype)
-        self.v = np.zeros(size, dtype=dtype)
+        self.size, self.dtype = size, dtype
+        # Fresh memory; a fit binds its FitState's instead (set_state).
+        self.set_state(self.init_state())
         self._denominator = np.empty(size, dtype=dtype)
         self._step_size = None  # made on the first step that asks for it
 
@@ -152,18 +153,20 @@ class Adam:
     def iteration_ends(self, time_step):
         pass
 
-    def trigger_stopping(self, msg, verbose):
-        if verbose:
-            print(msg + " Stopping.")
-        return True
+    #: Adam's rate has no plateau rule: a plateau ends the fit.
+    adapts_on_plateau = False
+
+    def init_state(self):
+        """Fresh memory: no steps taken, zero moments."""
+        zeros = np.zeros(self.size, dtype=self.dtype)
+        return {"t": 0, "m": zeros, "v": zeros.copy()}
 
     def get_state(self):
         return {"t": self.t, "m": self.m, "v": self.v}
 
     def set_state(self, state):
-        self.t = state["t"]
-        self.m = state["m"].astype(self.m.dtype, copy=True)
-        self.v = state["v"].astype(self.v.dtype, copy=True)
+        """Continue from ``state`` (its arrays are used, and updated, in place)."""
+        self.t, self.m, self.v = state["t"], state["m"], state["v"]
 
 
 def make_optimizer(est, size, dtype):

@@ -13,7 +13,8 @@ One step of every stochastic fit is::
 ``w``, ``g`` and ``delta`` are the penalized slices of the flat vectors (views),
 ``rate`` is the current scalar learning rate and ``h`` the step size (scalar for
 sgd, per coordinate for adam; ``None`` unless ``needs_step_size``).
-Styles with memory keep it in ``state``, a dict of plain arrays.
+Styles with memory keep it in ``state``, a dict of plain arrays made by
+``init_state`` (the estimator keeps it between calls in its ``FitState``).
 
 Each style class is also the one place that knows the rest of what the style
 *is*: which penalties and solvers it takes (and why not), how its alpha is
@@ -96,8 +97,10 @@ class Style:
         self.scratch = []
 
     def init_state(self, n_penalized, dtype, per_coordinate):
+        """Fresh memory (returned, and held in ``state``); makes the scratch."""
         self.state = {}
         self._make_scratch(n_penalized, dtype)
+        return self.state
 
     def _make_scratch(self, n_penalized, dtype):
         # Not part of ``state``: scratch is never saved with the estimator.
@@ -397,6 +400,7 @@ class Cumulative(Style):
             "q": np.zeros(n_penalized, dtype=np.float64),
         }
         self._make_scratch(n_penalized, dtype)
+        return self.state
 
     def after_optimizer(self, w, delta, rate, h):
         if not self.penalty.l2:

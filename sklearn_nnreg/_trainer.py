@@ -3,10 +3,17 @@
 The stochastic loop follows ``MLPClassifier._fit_stochastic`` draw for draw
 (the same shuffles from the same random state, the same batches, the same
 stopping rule), but its step is the penalty-agnostic step of ``_styles``.
+The trainer owns the stopping rule and its messages; the optimizer only
+computes updates and step sizes.  What carries over from call to call is one
+:class:`~sklearn_nnreg._state.FitState`, which :meth:`StochasticTrainer.run`
+takes and returns.
+
+A minibatch whose sample weights are all zero is skipped: it has no weighted
+mean loss, so no step is taken (no penalty step either).
 """
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -16,21 +23,6 @@ from sklearn.utils import gen_batches
 
 class TrainingDivergedError(ValueError, ArithmeticError):
     """Raised when the loss or the weights of a fit stop being finite."""
-
-
-@dataclass
-class Progress:
-    """Book-keeping carried from fit to fit (warm start, partial_fit)."""
-
-    n_iter: int = 0
-    t: int = 0
-    loss: float = np.inf
-    loss_curve: list = field(default_factory=list)
-    best_loss: float | None = np.inf
-    no_improvement_count: int = 0
-    validation_scores: list | None = None
-    best_validation_score: float | None = None
-    best_params: np.ndarray | None = None
 
 
 @dataclass
@@ -119,20 +111,24 @@ class StochasticTrainer:
     def _epoch(self, flat, X, Y, sw, sample_idx, scratch):
         grad, delta, Xbuf, Ybuf, swbuf = scratch
         shuffle, step = self.config.shuffle, self._step
-        accumulated = 0.0
+        accumulated, n_seen = 0.0, 0
         # Batches are precomputed once per run (gen_batches' slices).
         for batch, size in self._batches:
             index = sample_idx[batch] if shuffle else batch
+            swb = _take_rows(sw, index, swbuf)
+            if swb is not None and not swb.any():
+                continue  # all weights zero: no mean loss, so no step at all
             loss = step(
                 flat,
                 grad,
                 delta,
                 _take_rows(X, index, Xbuf),
                 _take_rows(Y, index, Ybuf),
-                _take_rows(sw, index, swbuf),
+                swb,
             )
             accumulated += loss * size
-        return accumulated / X.shape[0]
+            n_seen += size
+        return accumulated / n_seen
 
     def _scratch(self, flat, X, Y, sw):
         bs = self.config.batch_size
@@ -145,10 +141,14 @@ class StochasticTrainer:
             np.empty(bs, dtype=sw.dtype) if sw is not None else None,
         )
 
-    def run(self, flat, X, Y, sw, rng, progress, validation=None):
-        """Train ``flat`` in place; update ``progress``.
+    def run(self, flat, X, Y, sw, rng, state, validation=None):
+        """Train ``flat`` in place from ``state``; return the updated state.
 
-        ``validation`` is ``(X_val, Y_val, sw_val)`` for early stopping.
+        ``state`` is a :class:`~sklearn_nnreg._state.FitState` that this run
+        owns (the estimator passes a copy): its solver memory is used and
+        updated in place.  ``validation`` is ``(X_val, Y_val, sw_val)`` for
+        early stopping.  An interrupt (Ctrl-C) during the epochs ends the
+        run with the weights reached so far.
         """
         cfg = self.config
         n = X.shape[0]
@@ -159,7 +159,9 @@ class StochasticTrainer:
             (batch, batch.stop - batch.start)
             for batch in gen_batches(n, cfg.batch_size)
         ]
-        progress.n_iter = 0
+        self.optimizer.set_state(state.optimizer)
+        self.style.state = state.style
+        state.n_iter = 0
         try:
             for _ in range(cfg.max_iter):
                 if cfg.shuffle:
@@ -168,44 +170,70 @@ class StochasticTrainer:
                     rng.shuffle(permutation)
                     sample_idx = sample_idx[permutation]
                 loss = self._epoch(flat, X, Y, sw, sample_idx, scratch)
-                if self._end_epoch(progress, flat, loss, n, validation):
+                if self._end_epoch(state, flat, loss, n, validation):
                     break
                 if cfg.incremental:
                     break
-                if progress.n_iter == cfg.max_iter:
-                    warnings.warn(
-                        f"Stochastic Optimizer: Maximum iterations ({cfg.max_iter}) "
-                        "reached and the optimization hasn't converged yet.",
-                        ConvergenceWarning,
-                        stacklevel=4,
-                    )
+                self._warn_if_max_iter(state)
         except KeyboardInterrupt:
             warnings.warn("Training interrupted by user.", stacklevel=4)
+        state.optimizer = self.optimizer.get_state()
         if cfg.early_stopping:
-            flat[...] = progress.best_params
+            flat[...] = state.best_params
+        return state
 
-    def _end_epoch(self, progress, flat, loss, n_samples, validation):
+    def _warn_if_max_iter(self, state):
+        max_iter = self.config.max_iter
+        if state.n_iter == max_iter:
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({max_iter}) "
+                "reached and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=5,
+            )
+
+    def _end_epoch(self, state, flat, loss, n_samples, validation):
         """Book-keeping after an epoch; True when the stopping rule fires."""
         cfg = self.config
-        progress.n_iter += 1
-        progress.t += n_samples
+        state.n_iter += 1
+        state.t += n_samples
         if not np.isfinite(loss) or not np.isfinite(flat).all():
             what = "loss" if not np.isfinite(loss) else "weights"
-            raise _diverged(progress.n_iter, what, self.divergence_hint)
-        progress.loss = loss
-        progress.loss_curve.append(loss)
+            raise _diverged(state.n_iter, what, self.divergence_hint)
+        state.loss = loss
+        state.loss_curve.append(loss)
         if cfg.verbose:
-            self._print_progress(progress, flat)
-        self._update_no_improvement(progress, flat, validation)
-        self.optimizer.iteration_ends(progress.t)
-        if progress.no_improvement_count > cfg.n_iter_no_change:
-            if self.optimizer.trigger_stopping(self._stop_message(), cfg.verbose):
+            self._print_progress(state, flat)
+        self._update_no_improvement(state, flat, validation)
+        self.optimizer.iteration_ends(state.t)
+        if state.no_improvement_count > cfg.n_iter_no_change:
+            if self._plateau_ends_fit():
                 return True
-            progress.no_improvement_count = 0
+            state.no_improvement_count = 0
         return False
 
-    def _print_progress(self, progress, flat):
-        line = f"Iteration {progress.n_iter}, loss = {progress.loss:.8f}"
+    def _plateau_ends_fit(self):
+        """The stopping rule, after n_iter_no_change epochs with no progress.
+
+        The fit stops, unless the optimizer's schedule adapts to plateaus
+        (sgd's 'adaptive', as in MLPClassifier): then the rate is divided by 5
+        until it falls to 1e-6 or below.
+        """
+        optimizer = self.optimizer
+        if not optimizer.adapts_on_plateau:
+            stop, outcome = True, " Stopping."
+        elif optimizer.learning_rate <= 1e-6:
+            stop, outcome = True, " Learning rate too small. Stopping."
+        else:
+            optimizer.lower_learning_rate()
+            rate = optimizer.learning_rate
+            stop, outcome = False, f" Setting learning rate to {rate:f}"
+        if self.config.verbose:
+            print(self._stop_message() + outcome)
+        return stop
+
+    def _print_progress(self, state, flat):
+        line = f"Iteration {state.n_iter}, loss = {state.loss:.8f}"
         if self.penalty is not None and self.penalty.l1:
             coefs = flat[: self.network.layout.n_coef]
             line += f", exact zeros = {100.0 * np.mean(coefs == 0):.2f}%"
@@ -219,24 +247,24 @@ class StochasticTrainer:
             f"{cfg.n_iter_no_change} consecutive epochs."
         )
 
-    def _update_no_improvement(self, progress, flat, validation):
+    def _update_no_improvement(self, state, flat, validation):
         tol = self.config.tol
         if validation is not None:
             score = _validation_accuracy(self.network, flat, *validation)
-            progress.validation_scores.append(score)
+            state.validation_scores.append(score)
             if self.config.verbose:
                 print(f"Validation score: {score:f}")
-            if score < progress.best_validation_score + tol:
-                progress.no_improvement_count += 1
+            if score < state.best_validation_score + tol:
+                state.no_improvement_count += 1
             else:
-                progress.no_improvement_count = 0
-            if score > progress.best_validation_score:
-                progress.best_validation_score = score
-                progress.best_params = flat.copy()
+                state.no_improvement_count = 0
+            if score > state.best_validation_score:
+                state.best_validation_score = score
+                state.best_params = flat.copy()
             return
-        if progress.loss_curve[-1] > progress.best_loss - tol:
-            progress.no_improvement_count += 1
+        if state.loss_curve[-1] > state.best_loss - tol:
+            state.no_improvement_count += 1
         else:
-            progress.no_improvement_count = 0
-        if progress.loss_curve[-1] < progress.best_loss:
-            progress.best_loss = progress.loss_curve[-1]
+            state.no_improvement_count = 0
+        if state.loss_curve[-1] < state.best_loss:
+            state.best_loss = state.loss_curve[-1]

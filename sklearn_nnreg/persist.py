@@ -80,9 +80,10 @@ def load(file, trusted=()):
     ----------
     file : str or path-like or file-like
         The file.
-    trusted : sequence of str, default=()
+    trusted : str or sequence of str, default=()
         More type names to trust, besides :func:`trusted_types`, e.g. those
-        of your own transformers in a saved pipeline.  Inspect a file's types
+        of your own transformers in a saved pipeline; one name may be given
+        as a plain string.  Inspect a file's types
         with ``skops.io.get_untrusted_types(file=...)`` before trusting them.
 
     Returns
@@ -96,4 +97,6 @@ def load(file, trusted=()):
         When the file holds a type that is neither trusted by skops nor in
         ``trusted_types() + trusted``.
     """
+    if isinstance(trusted, str):
+        trusted = [trusted]  # one type name, not a sequence of characters
     return _skops_io().load(file, trusted=[*trusted_types(), *trusted])

@@ -249,20 +249,6 @@ def test_non_finite_input_is_refused_at_predict(data):
         est.predict(X_bad)
 
 
-@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
-def test_single_class_target_is_refused(data, solver):
-    X, _ = data
-    with pytest.raises(ValueError, match="1 class|one class"):
-        small(solver=solver).fit(X, np.full(X.shape[0], 7))
-
-
-def test_single_class_is_refused_by_partial_fit(data):
-    X, _ = data
-    y = np.zeros(X.shape[0], dtype=int)
-    with pytest.raises(ValueError, match="1 class|one class"):
-        small(solver="sgd").partial_fit(X, y, classes=[0])
-
-
 # -------------------------------------------------------------- divergence
 DIVERGING = {
     "huge-inputs": (dict(solver="sgd"), 1e200, "learning_rate_init"),
@@ -323,7 +309,7 @@ def test_divergence_keeps_the_previous_finite_model(data, method):
     proba = est.predict_proba(X)
     state = {k: getattr(est, k) for k in ("n_iter_", "t_", "loss_")}
     curve = list(est.loss_curve_)
-    velocity = est._optimizer_state["velocity"].copy()
+    velocity = est._fit_state["optimizer"]["velocity"].copy()
 
     with pytest.raises(TrainingDivergedError):
         if method == "warm_start":
@@ -337,7 +323,7 @@ def test_divergence_keeps_the_previous_finite_model(data, method):
     assert_array_equal(est.predict_proba(X), proba)
     assert {k: getattr(est, k) for k in state} == state
     assert est.loss_curve_ == curve
-    assert_array_equal(est._optimizer_state["velocity"], velocity)
+    assert_array_equal(est._fit_state["optimizer"]["velocity"], velocity)
 
     # Training continues from the kept model as if the failure never happened.
     reference = clone(est).fit(X, y)

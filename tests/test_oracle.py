@@ -162,7 +162,7 @@ def test_adaptive_schedule_lowers_the_rate_as_mlp_classifier_does():
     ours.fit(X, y)
     theirs.fit(X, y)
     assert theirs._optimizer.learning_rate < theirs.learning_rate_init
-    assert ours._optimizer_state["learning_rate"] == pytest.approx(
+    assert ours._fit_state["optimizer"]["learning_rate"] == pytest.approx(
         theirs._optimizer.learning_rate, rel=1e-12
     )
     assert_same_model(ours, theirs)

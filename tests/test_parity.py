@@ -142,7 +142,7 @@ def test_step_scaled_styles_use_the_current_scheduled_rate(data):
     ).fit(X, y)
     n = len(y)
     rates = [eta0] + [eta0 / (k * n + 1) ** power_t for k in (1, 2)]
-    assert float(np.asarray(est._style_state["u"])) == pytest.approx(
+    assert float(np.asarray(est._fit_state["style"]["u"])) == pytest.approx(
         alpha * sum(rates) / (1 - mu), rel=1e-12
     )
 
@@ -175,13 +175,13 @@ def test_partial_fit_carries_cumulative_state_and_warm_start_resets_it(data):
     )
     inc = _est(**params)
     inc.partial_fit(X, y, classes=np.unique(y))
-    u_first = float(np.asarray(inc._style_state["u"]))
+    u_first = float(np.asarray(inc._fit_state["style"]["u"]))
     inc.partial_fit(X, y)
     # u is the running total of the L1 pull: one step per call here.
-    assert float(np.asarray(inc._style_state["u"])) == pytest.approx(2 * u_first)
+    assert float(np.asarray(inc._fit_state["style"]["u"])) == pytest.approx(2 * u_first)
     # Two epochs of fit equal two partial_fit calls (same steps, same state).
     both = _est(max_iter=2, **params).fit(X, y)
     _assert_same_weights(inc, both, rtol=1e-12, atol=1e-14)
     warm = _est(max_iter=1, warm_start=True, **params).fit(X, y)
     warm.fit(X, y)
-    assert float(np.asarray(warm._style_state["u"])) == pytest.approx(u_first)
+    assert float(np.asarray(warm._fit_state["style"]["u"])) == pytest.approx(u_first)

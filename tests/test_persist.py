@@ -117,11 +117,11 @@ def test_partial_fit_continues_identically_after_loading(case):
 
 def test_cumulative_style_state_survives():
     clf = _fit("sgd-cumulative")
-    q = clf._style_state["q"]
+    q = clf._fit_state["style"]["q"]
     assert np.count_nonzero(q) > 0  # the style's memory is not trivial
     loaded = _round_trip(clf)
-    assert loaded._style_state["q"].tobytes() == q.tobytes()
-    assert loaded._style_state["u"].tobytes() == clf._style_state["u"].tobytes()
+    assert loaded._fit_state["style"]["q"].tobytes() == q.tobytes()
+    assert loaded._fit_state["style"]["u"].tobytes() == clf._fit_state["style"]["u"].tobytes()
 
 
 def test_string_labels_and_a_pipeline(tmp_path):

@@ -116,7 +116,7 @@ def test_clone_copies_parameters_and_drops_fitted_state(data):
     copy = clone(est)
     assert copy.get_params() == est.get_params()
     assert not hasattr(copy, "coefs_")
-    assert not hasattr(copy, "_optimizer_state")
+    assert not hasattr(copy, "_fit_state")
     assert_same_weights(copy.fit(X, y), est)
 
 
@@ -166,9 +166,11 @@ def test_pickle_round_trip_predicts_identically_and_holds_only_plain_state(
                 "sklearn_nnreg._classifier", "RegularizedMLPClassifier"
             )
     if params["solver"] != "lbfgs":
-        assert isinstance(est._optimizer_state, dict)
-        assert isinstance(est._style_state, dict)
-        for value in [*est._optimizer_state.values(), *est._style_state.values()]:
+        state = est._fit_state
+        assert isinstance(state, dict)
+        assert isinstance(state["optimizer"], dict)
+        assert isinstance(state["style"], dict)
+        for value in [*state["optimizer"].values(), *state["style"].values()]:
             assert _plain(value), type(value)
 
 
