@@ -7,6 +7,7 @@ from sklearn.base import clone
 from .._grid import common_alpha
 from .._scoring import _final_estimator
 from ._curves import _curves_by_style, _StyleCurvesDisplay
+from ._docs import _fill_doc
 
 
 def _fit_sparsity(estimator, params, X, y, fit_params):
@@ -78,18 +79,14 @@ class SparsityPathDisplay(_StyleCurvesDisplay):
         self.sparsity = sparsity
         self.sparsity_stds = sparsity_stds
 
+    @_fill_doc
     def plot(self, ax=None, *, std_display_style="fill_between", line_kwargs=None):
         """Draw the lines.
 
         Parameters
         ----------
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
-        std_display_style : {'fill_between', 'errorbar'} or None, \
-default='fill_between'
-            How to show the standard deviation, when there is one.
-        line_kwargs : dict, default=None
-            Passed to ``ax.plot`` for every line.
+        {ax}
+        {std_line}
 
         Returns
         -------
@@ -108,6 +105,7 @@ default='fill_between'
         return self
 
     @classmethod
+    @_fill_doc
     def from_estimator(
         cls,
         estimator,
@@ -126,29 +124,17 @@ default='fill_between'
 
         Parameters
         ----------
-        estimator : estimator
-            A :class:`~sklearn_nnreg.RegularizedMLPClassifier` or a pipeline
-            ending in one (not fitted; it is cloned).
-        X : array-like of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,)
-            Labels.
+        {estimator_data}
         alphas : sequence of float
             The alphas in objective units (translated into each style's
             unit with :func:`~sklearn_nnreg.style_param_grid`).
-        penalty : {'l1', 'l2', 'elasticnet'}, default=None
-            The penalty; the estimator's when None.
-        styles : sequence of str, default=None
-            The styles; all that can express the penalty when None (with
-            ``solver='lbfgs'``, the styles with an objective).
+        {penalty_styles}
         n_jobs : int, default=None
             Parallel fits (joblib).
         fit_params : dict, default=None
             Passed to ``fit``.
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
-        line_kwargs : dict, default=None
-            Passed to ``ax.plot`` for every line.
+        {ax}
+        {line_kwargs}
 
         Returns
         -------
@@ -170,6 +156,7 @@ default='fill_between'
         return display.plot(ax=ax, line_kwargs=line_kwargs)
 
     @classmethod
+    @_fill_doc
     def from_cv_results(
         cls,
         cv_results,
@@ -193,13 +180,8 @@ default='fill_between'
             :func:`~sklearn_nnreg.style_param_grid` grid, or several of them.
         metric : str, default='sparsity'
             The key of :func:`~sklearn_nnreg.sparsity_scorer` in ``scoring``.
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
-        std_display_style : {'fill_between', 'errorbar'} or None, \
-default='fill_between'
-            How to show the standard deviation over the folds.
-        line_kwargs : dict, default=None
-            Passed to ``ax.plot`` for every line.
+        {ax}
+        {std_line}
 
         Returns
         -------

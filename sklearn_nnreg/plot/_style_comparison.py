@@ -3,6 +3,7 @@
 import numpy as np
 
 from ._curves import _StyleCurvesDisplay
+from ._docs import _fill_doc
 
 
 class StyleComparisonDisplay(_StyleCurvesDisplay):
@@ -72,18 +73,14 @@ class StyleComparisonDisplay(_StyleCurvesDisplay):
         self.score_stds = score_stds
         self.score_name = score_name
 
+    @_fill_doc
     def plot(self, ax=None, *, std_display_style="fill_between", line_kwargs=None):
         """Draw the lines.
 
         Parameters
         ----------
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
-        std_display_style : {'fill_between', 'errorbar'} or None, \
-default='fill_between'
-            How to show one standard deviation of the score over the folds.
-        line_kwargs : dict, default=None
-            Passed to ``ax.plot`` for every line.
+        {ax}
+        {std_line}
 
         Returns
         -------
@@ -101,6 +98,7 @@ default='fill_between'
         )
 
     @classmethod
+    @_fill_doc
     def from_cv_results(
         cls,
         cv_results,
@@ -121,13 +119,8 @@ default='fill_between'
         metric : str, default=None
             With multi-metric scoring, the metric to show (the key of
             ``scoring``); None uses ``mean_test_score``.
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
-        std_display_style : {'fill_between', 'errorbar'} or None, \
-default='fill_between'
-            How to show one standard deviation of the score over the folds.
-        line_kwargs : dict, default=None
-            Passed to ``ax.plot`` for every line.
+        {ax}
+        {std_line}
 
         Returns
         -------
@@ -141,6 +134,7 @@ default='fill_between'
         )
 
     @classmethod
+    @_fill_doc
     def from_estimator(
         cls,
         estimator,
@@ -165,20 +159,10 @@ default='fill_between'
 
         Parameters
         ----------
-        estimator : estimator
-            A :class:`~sklearn_nnreg.RegularizedMLPClassifier` or a pipeline
-            ending in one (not fitted; it is cloned).
-        X : array-like of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,)
-            Labels.
+        {estimator_data}
         alphas : sequence of float
             The alphas in objective units.
-        penalty : {'l1', 'l2', 'elasticnet'}, default=None
-            The penalty; the estimator's when None.
-        styles : sequence of str, default=None
-            The styles; all that can express the penalty when None (with
-            ``solver='lbfgs'``, the styles with an objective).
+        {penalty_styles}
         cv : int, cross-validation generator or iterable, default=None
             As in :class:`~sklearn.model_selection.GridSearchCV`.
         scoring : str or callable, default=None
@@ -186,13 +170,8 @@ default='fill_between'
             None.
         n_jobs : int, default=None
             Parallel fits.
-        ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure when None.
-        std_display_style : {'fill_between', 'errorbar'} or None, \
-default='fill_between'
-            How to show one standard deviation of the score over the folds.
-        line_kwargs : dict, default=None
-            Passed to ``ax.plot`` for every line.
+        {ax}
+        {std_line}
 
         Returns
         -------

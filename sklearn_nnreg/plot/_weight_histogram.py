@@ -4,6 +4,7 @@ import numpy as np
 
 from .._scoring import _final_estimator
 from ._common import _pyplot
+from ._docs import _fill_doc
 
 
 def _default_name(estimator):
@@ -77,6 +78,7 @@ class WeightHistogramDisplay:
         self.names = names
         self.layers = layers
 
+    @_fill_doc
     def plot(self, ax=None, *, bins=30, log=False, hist_kwargs=None):
         """Draw the histograms.
 
@@ -86,12 +88,7 @@ class WeightHistogramDisplay:
             ``n_layers * n_estimators`` axes (any shape, filled row by row:
             a row per layer); a single Axes when there is one layer and one
             estimator.  A new figure when None.
-        bins : int, default=30
-            Number of bins, shared by the estimators in each layer.
-        log : bool, default=False
-            Logarithmic counts.
-        hist_kwargs : dict, default=None
-            Passed to ``ax.bar`` for the histogram bars.
+        {histogram}
 
         Returns
         -------
@@ -128,6 +125,7 @@ class WeightHistogramDisplay:
         return n_layers, n_est
 
     @classmethod
+    @_fill_doc
     def from_estimator(
         cls,
         estimator,
@@ -154,12 +152,7 @@ class WeightHistogramDisplay:
             Indices into ``coefs_`` of the layers to show; all when None.
         ax : matplotlib Axes or array-like of Axes, default=None
             See :meth:`plot`.
-        bins : int, default=30
-            Number of bins per layer.
-        log : bool, default=False
-            Logarithmic counts.
-        hist_kwargs : dict, default=None
-            Passed to ``ax.bar`` for the histogram bars.
+        {histogram}
 
         Returns
         -------
