@@ -15,6 +15,7 @@ same x means the same lambda for every style; see
 :func:`sklearn_nnreg.common_alpha`.
 """
 
+# ALPHA_LABEL: importable as before, though not in __all__ (the x label).
 from ._common import ALPHA_LABEL as ALPHA_LABEL
 from ._common import STYLE_COLORS
 from ._sparsity_path import SparsityPathDisplay

@@ -162,8 +162,8 @@ class _StyleCurvesDisplay:
 
     @classmethod
     def _style_grid(cls, estimator, alphas, styles, penalty):
-        """The grid of ``from_estimator``, once matplotlib is known there."""
-        _pyplot(cls.__name__ + ".from_estimator")  # fail before fitting
+        """The grid of ``from_estimator``; without matplotlib, fail before fitting."""
+        _pyplot(cls.__name__ + ".from_estimator")
         return _grid_for(estimator, alphas, styles, penalty)
 
     @staticmethod
