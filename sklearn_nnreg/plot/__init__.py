@@ -17,10 +17,16 @@ same x means the same lambda for every style; see
 
 # ALPHA_LABEL: importable as before, though not in __all__ (the x label).
 from ._common import ALPHA_LABEL as ALPHA_LABEL
-from ._common import STYLE_COLORS
+from ._common import STYLE_COLORS as _STYLE_COLORS
 from ._sparsity_path import SparsityPathDisplay
 from ._style_comparison import StyleComparisonDisplay
 from ._weight_histogram import WeightHistogramDisplay
+
+#: The colour of each penalty style, the same in every display: the
+#: matplotlib colour cycle (``'C0'``, ``'C1'``, ...) in the order of the
+#: style registry, so ``'gradient'`` is ``'C0'`` and ``'cumulative'``
+#: ``'C4'``.  A read-only mapping; recolour a display with ``line_kwargs``.
+STYLE_COLORS = _STYLE_COLORS
 
 __all__ = [
     "STYLE_COLORS",

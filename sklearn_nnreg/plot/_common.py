@@ -38,10 +38,7 @@ class _RegistryPalette(Mapping):
         return repr(dict(self))
 
 
-#: The colour of each penalty style, the same in every display: the
-#: matplotlib colour cycle (``'C0'``, ``'C1'``, ...) in the order of the
-#: style registry, so ``'gradient'`` is ``'C0'`` and ``'cumulative'``
-#: ``'C4'``.  Read-only; pass ``line_kwargs`` to a display to recolour it.
+# Documented where sklearn_nnreg.plot re-exports it.
 STYLE_COLORS = _RegistryPalette(_COLOR_CYCLE)
 _STYLE_MARKERS = _RegistryPalette(_MARKER_CYCLE)
 
