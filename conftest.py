@@ -1,9 +1,10 @@
 """pytest configuration shared by the doctests and the tests.
 
 matplotlib is optional (the ``plot`` extra): without it, the doctests of
-``sklearn_nnreg/plot.py`` are skipped with a reason instead of failing, and
-``tests/test_plot.py`` skips itself.  With it, everything draws on the
-non-interactive Agg backend and figures are closed after each test.
+the ``sklearn_nnreg/plot/`` package are skipped with a reason instead of
+failing, and ``tests/test_plot.py`` skips itself.  With it, everything
+draws on the non-interactive Agg backend and figures are closed after each
+test.
 """
 
 import importlib.util
@@ -17,7 +18,8 @@ if HAS_MATPLOTLIB:
 
     matplotlib.use("Agg")
 
-_PLOT_MODULE = "sklearn_nnreg/plot.py"
+# Every module of the plot package, whose doctests draw.
+_PLOT_PACKAGE = "sklearn_nnreg/plot/"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -27,7 +29,7 @@ def pytest_collection_modifyitems(config, items):
         reason='matplotlib is not installed: pip install "sklearn_nnreg[plot]"'
     )
     for item in items:
-        if item.nodeid.startswith(_PLOT_MODULE + "::"):
+        if item.nodeid.startswith(_PLOT_PACKAGE):
             item.add_marker(skip)
 
 

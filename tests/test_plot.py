@@ -4,9 +4,11 @@ The tests that draw are skipped when matplotlib (the ``plot`` extra) is not
 installed; the tests of the missing-matplotlib behaviour always run.
 """
 
+import ast
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +19,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+import sklearn_nnreg.plot as plot_package
 from sklearn_nnreg import (
     RegularizedMLPClassifier,
     sparsity_scorer,
@@ -24,6 +27,7 @@ from sklearn_nnreg import (
     translate_alpha,
 )
 from sklearn_nnreg._cli import main
+from sklearn_nnreg._styles import STYLES, Gradient
 from sklearn_nnreg.plot import (
     ALPHA_LABEL,
     STYLE_COLORS,
@@ -31,6 +35,7 @@ from sklearn_nnreg.plot import (
     StyleComparisonDisplay,
     WeightHistogramDisplay,
 )
+from sklearn_nnreg.plot._curves import _objective_styles
 
 try:
     import matplotlib
@@ -518,3 +523,126 @@ def test_compare_plot_to_unwritable_path_is_a_usage_error(tmp_path, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("nnreg: error: cannot write the plot")
+
+
+# ------------------------------------------------- styles from the registry
+class _ToyStyle(Gradient):
+    """A sixth style, registered by the tests below only: an objective style
+    (alpha is an objective weight) that no plot code names."""
+
+
+def _register_toy(monkeypatch, name="toy", style=_ToyStyle):
+    monkeypatch.setitem(STYLES, name, style)
+    return list(STYLES).index(name)
+
+
+def test_palette_follows_the_registry_and_keeps_the_five_colours(monkeypatch):
+    assert dict(STYLE_COLORS) == {
+        "gradient": "C0",
+        "decoupled": "C1",
+        "multiplicative": "C2",
+        "proximal": "C3",
+        "cumulative": "C4",
+    }
+    position = _register_toy(monkeypatch)
+    assert list(STYLE_COLORS) == list(STYLES)
+    assert STYLE_COLORS["toy"] == f"C{position}" == "C5"
+    assert STYLE_COLORS.get("not a style") is None
+
+
+def test_lbfgs_default_styles_are_the_registered_objective_styles(monkeypatch):
+    class NoObjective(_ToyStyle):
+        has_objective = False
+
+    _register_toy(monkeypatch)
+    _register_toy(monkeypatch, "toy_without_objective", NoObjective)
+    assert _objective_styles() == ("gradient", "proximal", "cumulative", "toy")
+
+
+@needs_matplotlib
+def test_a_registered_style_gets_its_own_colour_and_marker(monkeypatch):
+    _register_toy(monkeypatch)
+    x = np.array([1e-3, 1e-2])
+    display = StyleComparisonDisplay(
+        alphas={"gradient": x, "toy": x},
+        scores={"gradient": np.array([0.8, 0.7]), "toy": np.array([0.6, 0.5])},
+    ).plot()
+    toy = display.lines_["toy"]
+    assert matplotlib.colors.same_color(toy.get_color(), "C5")
+    others = [STYLE_COLORS[s] for s in STYLES if s != "toy"]
+    assert not any(matplotlib.colors.same_color(toy.get_color(), c) for c in others)
+    assert toy.get_marker() not in {display.lines_["gradient"].get_marker(), "o"}
+    labels = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert labels == ["gradient", "toy"]
+
+
+def _translate_reads_the_registry():
+    try:
+        translate_alpha(
+            1e-3, penalty="l2", source="toy", target="gradient", learning_rate_init=LR
+        )
+    except ValueError:
+        return False
+    return True
+
+
+@needs_matplotlib
+def test_a_registered_style_gets_a_line_from_cv_results(monkeypatch):
+    _register_toy(monkeypatch)
+    if not _translate_reads_the_registry():
+        # common_alpha converts every row with translate_alpha.
+        pytest.xfail("translate_alpha does not read the style registry yet")
+    rows, means = [], []
+    for style, score in (("toy", 0.6), ("proximal", 0.7), ("gradient", 0.8)):
+        for alpha in ALPHAS[::-1]:
+            rows.append(
+                {
+                    "penalty": "l2",
+                    "penalty_style": style,
+                    "alpha": alpha,
+                    "learning_rate_init": LR,
+                }
+            )
+            means.append(score + alpha)
+    cv_results = {
+        "params": rows,
+        "mean_test_score": np.array(means),
+        "std_test_score": np.zeros(len(rows)),
+    }
+    display = StyleComparisonDisplay.from_cv_results(cv_results)
+    assert list(display.lines_) == ["gradient", "proximal", "toy"]
+    toy = display.lines_["toy"]
+    np.testing.assert_allclose(toy.get_xdata(), ALPHAS)
+    np.testing.assert_allclose(toy.get_ydata(), 0.6 + np.array(ALPHAS))
+    assert matplotlib.colors.same_color(toy.get_color(), STYLE_COLORS["toy"])
+    assert not matplotlib.colors.same_color(toy.get_color(), STYLE_COLORS["gradient"])
+
+
+def test_no_plot_module_names_a_style():
+    """Only the registry names styles (docstrings aside)."""
+    package = Path(plot_package.__file__).parent
+    named = {}
+    for path in sorted(package.glob("*.py")):
+        tree = ast.parse(path.read_text())
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(
+                node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
+            )
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        literals = [
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+        ]
+        found = sorted({s for s in literals if s in STYLES})
+        if found:
+            named[path.name] = found
+    assert len(list(package.glob("*.py"))) >= 5
+    assert not named, f"style names spelled out in plot code: {named}"

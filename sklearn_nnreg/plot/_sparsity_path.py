@@ -1,0 +1,203 @@
+"""SparsityPathDisplay: the share of exactly-zero weights against alpha, per style."""
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import clone
+
+from .._grid import common_alpha
+from .._scoring import _final_estimator
+from ._curves import _curves_by_style, _StyleCurvesDisplay
+from ._docs import _fill_doc
+
+
+def _fit_sparsity(estimator, params, X, y, fit_params):
+    model = clone(estimator).set_params(**params)
+    model.fit(X, y, **fit_params)
+    return float(_final_estimator(model).sparsity_)
+
+
+class SparsityPathDisplay(_StyleCurvesDisplay):
+    """Share of exactly-zero connection weights against alpha, per style.
+
+    Only ``'proximal'`` and ``'cumulative'`` (and every style under
+    ``solver='lbfgs'``) set weights exactly to zero under L1; the
+    subgradient styles only make them small, and their line stays at zero.
+    Build it with :meth:`from_estimator` (fits one clone per style and
+    alpha) or :meth:`from_cv_results` (a search that recorded
+    :func:`~sklearn_nnreg.sparsity_scorer`).
+
+    Parameters
+    ----------
+    alphas : dict of str to ndarray
+        For each style, its alphas in objective units, increasing.
+    sparsity : dict of str to ndarray
+        For each style, the share of exact zeros among the connection weights
+        at each alpha, in [0, 1].
+    sparsity_stds : dict of str to ndarray, default=None
+        For each style, the standard deviation over the folds
+        (:meth:`from_cv_results` only).
+
+    Attributes
+    ----------
+    lines_ : dict of str to matplotlib Line2D
+        The line of each style.
+    fill_between_ : dict of str to matplotlib PolyCollection
+        Bands of one standard deviation, when ``sparsity_stds`` is given.
+    errorbar_ : dict of str to matplotlib ErrorbarContainer
+        Error bars, with ``std_display_style='errorbar'``.
+    ax_ : matplotlib Axes
+        The axes of the plot.
+    figure_ : matplotlib Figure
+        The figure of the plot.
+
+    See Also
+    --------
+    StyleComparisonDisplay : The score against alpha.
+    sklearn_nnreg.sparsity_scorer : Records ``sparsity_`` in a search.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn_nnreg import RegularizedMLPClassifier
+    >>> from sklearn_nnreg.plot import SparsityPathDisplay
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = RegularizedMLPClassifier(hidden_layer_sizes=(8,), solver="sgd",
+    ...                                penalty="l1", learning_rate_init=0.05,
+    ...                                batch_size=10, max_iter=30, random_state=0)
+    >>> display = SparsityPathDisplay.from_estimator(
+    ...     clf, X, y, alphas=[1e-3, 1e-1], styles=["gradient", "proximal"])
+    >>> display.sparsity["gradient"].tolist()
+    [0.0, 0.0]
+    >>> bool(display.sparsity["proximal"][-1] > 0.5)
+    True
+    """
+
+    _curve_params = ("sparsity", "sparsity_stds")
+
+    def __init__(self, *, alphas, sparsity, sparsity_stds=None):
+        self.alphas = alphas
+        self.sparsity = sparsity
+        self.sparsity_stds = sparsity_stds
+
+    @_fill_doc
+    def plot(self, ax=None, *, std_display_style="fill_between", line_kwargs=None):
+        """Draw the lines.
+
+        Parameters
+        ----------
+        {ax}
+        {std_line}
+
+        Returns
+        -------
+        display : SparsityPathDisplay
+            The display, with ``lines_``, ``ax_`` and ``figure_`` set.
+        """
+        self._plot_curves(
+            ax,
+            self.sparsity,
+            self.sparsity_stds,
+            std_display_style,
+            line_kwargs,
+            "share of weights exactly zero",
+        )
+        self.ax_.set_ylim(-0.02, 1.02)
+        return self
+
+    @classmethod
+    @_fill_doc
+    def from_estimator(
+        cls,
+        estimator,
+        X,
+        y,
+        *,
+        alphas,
+        penalty=None,
+        styles=None,
+        n_jobs=None,
+        fit_params=None,
+        ax=None,
+        line_kwargs=None,
+    ):
+        """Fit one clone per style and alpha, then plot their sparsity.
+
+        Parameters
+        ----------
+        {estimator_data}
+        alphas : sequence of float
+            The alphas in objective units (translated into each style's
+            unit with :func:`~sklearn_nnreg.style_param_grid`).
+        {penalty_styles}
+        n_jobs : int, default=None
+            Parallel fits (joblib).
+        fit_params : dict, default=None
+            Passed to ``fit``.
+        {ax}
+        {line_kwargs}
+
+        Returns
+        -------
+        display : SparsityPathDisplay
+            The plotted display.
+        """
+        from sklearn.model_selection import ParameterGrid
+
+        grid = cls._style_grid(estimator, alphas, styles, penalty)
+        candidates = list(ParameterGrid(grid))
+        sparsity = Parallel(n_jobs=n_jobs)(
+            delayed(_fit_sparsity)(estimator, p, X, y, fit_params or {})
+            for p in candidates
+        )
+        curves = _curves_by_style(
+            candidates, common_alpha({"params": candidates}), [np.asarray(sparsity)]
+        )
+        display = cls._from_curves(curves, cls._curve_params[:1])
+        return display.plot(ax=ax, line_kwargs=line_kwargs)
+
+    @classmethod
+    @_fill_doc
+    def from_cv_results(
+        cls,
+        cv_results,
+        *,
+        metric="sparsity",
+        ax=None,
+        std_display_style="fill_between",
+        line_kwargs=None,
+    ):
+        """Plot the sparsity recorded by a search over alpha and style.
+
+        The search must have recorded each candidate's ``sparsity_``: pass
+        :func:`~sklearn_nnreg.sparsity_scorer` in a multi-metric
+        ``scoring`` dict, e.g. ``scoring={'accuracy': 'accuracy',
+        'sparsity': sparsity_scorer}, refit='accuracy'``.
+
+        Parameters
+        ----------
+        cv_results : dict or sequence of dict
+            ``GridSearchCV.cv_results_`` of a search over a
+            :func:`~sklearn_nnreg.style_param_grid` grid, or several of them.
+        metric : str, default='sparsity'
+            The key of :func:`~sklearn_nnreg.sparsity_scorer` in ``scoring``.
+        {ax}
+        {std_line}
+
+        Returns
+        -------
+        display : SparsityPathDisplay
+            The plotted display.
+        """
+        display = cls._from_cv_metric(cv_results, metric)
+        return display.plot(
+            ax=ax, std_display_style=std_display_style, line_kwargs=line_kwargs
+        )
+
+    @staticmethod
+    def _missing_column_message(key, metrics):
+        return (
+            f"cv_results has no {key!r} column (its metrics: {metrics}). Record "
+            "the sparsity in the search: scoring={'accuracy': 'accuracy', "
+            "'sparsity': sparsity_scorer}, refit='accuracy', with "
+            "sklearn_nnreg.sparsity_scorer."
+        )
