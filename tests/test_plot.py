@@ -576,22 +576,9 @@ def test_a_registered_style_gets_its_own_colour_and_marker(monkeypatch):
     assert labels == ["gradient", "toy"]
 
 
-def _translate_reads_the_registry():
-    try:
-        translate_alpha(
-            1e-3, penalty="l2", source="toy", target="gradient", learning_rate_init=LR
-        )
-    except ValueError:
-        return False
-    return True
-
-
 @needs_matplotlib
 def test_a_registered_style_gets_a_line_from_cv_results(monkeypatch):
     _register_toy(monkeypatch)
-    if not _translate_reads_the_registry():
-        # common_alpha converts every row with translate_alpha.
-        pytest.xfail("translate_alpha does not read the style registry yet")
     rows, means = [], []
     for style, score in (("toy", 0.6), ("proximal", 0.7), ("gradient", 0.8)):
         for alpha in ALPHAS[::-1]:
