@@ -122,11 +122,12 @@ def adam_step_size(const floating[::1] grad, floating[::1] m, floating[::1] v,
 
 
 # ---------------------------------------------------- layers and backprop
-cdef int _check_rows(str name, const floating[:, ::1] z,
+cdef int _check_rows(str name, str what, const floating[:, ::1] z,
                      const floating[::1] b) except -1:
+    """b must be as long as z's rows."""
     cdef const char *starts[2]
     cdef Py_ssize_t sizes[2]
-    _check_length(name, "the row vector", b.shape[0], z.shape[1])
+    _check_length(name, what, b.shape[0], z.shape[1])
     if z.shape[0] == 0 or z.shape[1] == 0:
         return 0
     starts[:] = [<const char *>&z[0, 0], <const char *>&b[0]]
@@ -138,7 +139,7 @@ def bias_relu(floating[:, ::1] z, const floating[::1] b):
     """z[i, j] <- max(z[i, j] + b[j], 0), NaN kept."""
     cdef Py_ssize_t r, j
     cdef floating x
-    _check_rows("bias_relu", z, b)
+    _check_rows("bias_relu", "b", z, b)
     with nogil, cython.boundscheck(False), cython.wraparound(False):
         for r in range(z.shape[0]):
             for j in range(z.shape[1]):
@@ -150,7 +151,7 @@ def bias_relu(floating[:, ::1] z, const floating[::1] b):
 def bias_add(floating[:, ::1] z, const floating[::1] b):
     """z[i, j] <- z[i, j] + b[j]."""
     cdef Py_ssize_t r, j
-    _check_rows("bias_add", z, b)
+    _check_rows("bias_add", "b", z, b)
     with nogil, cython.boundscheck(False), cython.wraparound(False):
         for r in range(z.shape[0]):
             for j in range(z.shape[1]):
@@ -163,7 +164,7 @@ def column_sums(const floating[:, ::1] d, floating[::1] out):
     cdef Py_ssize_t r, j
     if d.shape[0] == 0:
         raise ValueError("column_sums: delta has no rows")
-    _check_rows("column_sums", d, out)
+    _check_rows("column_sums", "out", d, out)
     with nogil, cython.boundscheck(False), cython.wraparound(False):
         for j in range(d.shape[1]):
             out[j] = d[0, j]
