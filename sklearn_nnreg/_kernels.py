@@ -82,7 +82,7 @@ def _work_arrays(scratch, n, dtypes):
     step allocates and the compiled path never makes them."""
     for group in scratch:
         if len(group) == len(dtypes) and all(
-            a.shape == (n,) and a.dtype == d for a, d in zip(group, dtypes)
+            a.shape == (n,) and a.dtype == d for a, d in zip(group, dtypes, strict=True)
         ):
             return group
     group = tuple(np.empty(n, dtype=d) for d in dtypes)
