@@ -18,10 +18,44 @@ alone, at the same shapes, for one epoch: no activation, loss or optimizer.
 whether they were); ``--numpy-too`` also times ours on the numpy reference
 path (``ours-numpy``, same weights bit for bit) in the same rotation.
 
+Besides the sklearn-equivalent L2 fit, ``--variants`` times ours with
+``penalty=None`` and with the L1 styles that give exact zeros (``proximal``,
+``cumulative``), under the case's solver or each of ``--solvers adam,sgd``,
+in each precision of ``--dtypes 64,32``, with the floor at that precision;
+an L1 fit is also given as a ratio to the ``penalty=None`` fit.
+
+Where one step of (b) goes (py-spy, 200 Hz, 4 epochs of (b) with adam,
+L1, alpha=1e-4, float64; share of the samples inside a step; taken on a
+shared 2-core machine under load, so the products' share is inflated):
+
+===========================================  ===========  ==========
+part of a step                               before (C)   after (Cython)
+===========================================  ===========  ==========
+*cumulative*: backprop (products, sums,      49.1%        51.7%
+relu derivative)
+forward (products, bias + relu, softmax)     33.1%        38.9%
+style.after_step (the clipped pull)          12.2%        5.1%
+adam's direction (+ step size)               2.9%         1.6%
+penalty value, loss, the rest                2.5%         2.8%
+samples in the step (same work)              6997         6155
+*proximal*: backprop                         54.2%        54.4%
+forward                                      35.3%        35.5%
+style.after_step (the soft-threshold)        3.4%         2.6%
+adam's direction (+ step size)               3.7%         2.6%
+penalty value, loss, the rest                3.3%         5.0%
+===========================================  ===========  ==========
+
+"before" is the hand-written C float64 loops with the styles in numpy
+(a dozen passes per step for cumulative); "after" is the Cython loops with
+the styles' after-step work fused into one pass and adam's step size made
+in adam's own pass.
+
 Usage::
 
     python benchmarks/bench_epoch.py [--quick] [--repeats N] [--cases a,b,c]
                                      [--blas-threads N] [--numpy-too]
+                                     [--dtypes 64,32] [--solvers adam,sgd]
+                                     [--variants none,l1-prox,l1-cumul]
 
 ``--blas-threads`` caps the BLAS threads of both estimators and of the floor
 (threadpoolctl); on a shared machine, multithreaded BLAS on these small
