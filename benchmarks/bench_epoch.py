@@ -18,10 +18,44 @@ alone, at the same shapes, for one epoch: no activation, loss or optimizer.
 whether they were); ``--numpy-too`` also times ours on the numpy reference
 path (``ours-numpy``, same weights bit for bit) in the same rotation.
 
+Besides the sklearn-equivalent L2 fit, ``--variants`` times ours with
+``penalty=None`` and with the L1 styles that give exact zeros (``proximal``,
+``cumulative``), under the case's solver or each of ``--solvers adam,sgd``,
+in each precision of ``--dtypes 64,32``, with the floor at that precision;
+an L1 fit is also given as a ratio to the ``penalty=None`` fit.
+
+Where one step of (b) goes (py-spy, 200 Hz, 4 epochs of (b) with adam,
+L1, alpha=1e-4, float64; share of the samples inside a step; taken on a
+shared 2-core machine under load, so the products' share is inflated):
+
+===========================================  ===========  ==========
+part of a step                               before (C)   after (Cython)
+===========================================  ===========  ==========
+*cumulative*: backprop (products, sums,      49.1%        51.7%
+relu derivative)
+forward (products, bias + relu, softmax)     33.1%        38.9%
+style.after_step (the clipped pull)          12.2%        5.1%
+adam's direction (+ step size)               2.9%         1.6%
+penalty value, loss, the rest                2.5%         2.8%
+samples in the step (same work)              6997         6155
+*proximal*: backprop                         54.2%        54.4%
+forward                                      35.3%        35.5%
+style.after_step (the soft-threshold)        3.4%         2.6%
+adam's direction (+ step size)               3.7%         2.6%
+penalty value, loss, the rest                3.3%         5.0%
+===========================================  ===========  ==========
+
+"before" is the hand-written C float64 loops with the styles in numpy
+(a dozen passes per step for cumulative); "after" is the Cython loops with
+the styles' after-step work fused into one pass and adam's step size made
+in adam's own pass.
+
 Usage::
 
     python benchmarks/bench_epoch.py [--quick] [--repeats N] [--cases a,b,c]
                                      [--blas-threads N] [--numpy-too]
+                                     [--dtypes 64,32] [--solvers adam,sgd]
+                                     [--variants none,l1-prox,l1-cumul]
 
 ``--blas-threads`` caps the BLAS threads of both estimators and of the floor
 (threadpoolctl); on a shared machine, multithreaded BLAS on these small
@@ -36,6 +70,7 @@ from functools import partial
 from itertools import pairwise
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.datasets import load_digits, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
@@ -115,6 +150,29 @@ def _estimators(case, epochs, sklearn_alpha=1e-4):
     return ours, theirs
 
 
+# ours with another penalty: (penalty, penalty_style, alpha in objective units)
+VARIANTS = {
+    "none": (None, "gradient", 0.0),
+    "l1-prox": ("l1", "proximal", 1e-4),
+    "l1-cumul": ("l1", "cumulative", 1e-4),
+}
+
+
+def _variant(case, epochs, variant, solver=None):
+    penalty, style, alpha = VARIANTS[variant]
+    params = dict(case.params, solver=solver or case.params["solver"])
+    return RegularizedMLPClassifier(
+        penalty=penalty,
+        penalty_style=style,
+        alpha=alpha,
+        max_iter=epochs,
+        tol=0.0,
+        n_iter_no_change=np.inf,
+        random_state=0,
+        **params,
+    )
+
+
 def _seconds_per_epoch(estimator, X, y, epochs, compiled=True):
     with _kernels.use_compiled(compiled):
         start = time.perf_counter()
@@ -124,7 +182,7 @@ def _seconds_per_epoch(estimator, X, y, epochs, compiled=True):
     return elapsed / epochs
 
 
-def _matmul_floor(case):
+def _matmul_floor(case, dtype=np.float64):
     """A function timing ``epochs`` epochs of the products alone (s/epoch).
 
     Per batch: the forward products and, backward, every weight gradient and
@@ -134,13 +192,13 @@ def _matmul_floor(case):
     units = [d, *case.params["hidden_layer_sizes"], len(np.unique(case.y))]
     bs = case.params["batch_size"]
     rng = np.random.default_rng(0)
-    coefs = [rng.standard_normal((a, b)) for a, b in pairwise(units)]
+    coefs = [rng.standard_normal((a, b)).astype(dtype) for a, b in pairwise(units)]
     sizes = [bs] * (n // bs) + ([n % bs] if n % bs else [])
     bufs = {}
     for m in set(sizes):
-        acts = [rng.standard_normal((m, u)) for u in units]
+        acts = [rng.standard_normal((m, u)).astype(dtype) for u in units]
         grads = [np.empty_like(c) for c in coefs]
-        deltas = [np.empty((m, u)) for u in units[:-1]]
+        deltas = [np.empty((m, u), dtype=dtype) for u in units[:-1]]
         bufs[m] = acts, grads, deltas
 
     def seconds_per_epoch(epochs):
@@ -166,59 +224,68 @@ def _max_coef_diff(ours, theirs):
     return max(float(np.max(np.abs(a - b))) for a, b in pairs)
 
 
-def run_case(case, repeats, quick, numpy_too=False):
-    epochs = case.quick_epochs if quick else case.epochs
+def _runs(case, epochs, options):
+    """(label, timing function) for every fit of one repeat."""
     X, y = case.X, case.y
-    floor = _matmul_floor(case)
+    ours, theirs = _estimators(case, epochs)
+    runs = [
+        ("sklearn f64", partial(_seconds_per_epoch, theirs, X, y, epochs)),
+    ]
+    for bits in options.dtypes:
+        dtype = {"64": np.float64, "32": np.float32}[bits]
+        Xd = X.astype(dtype)
+        runs.append((f"floor f{bits}", partial(options.floors[bits], epochs)))
+        est = ours if bits == "64" else clone(ours)
+        runs.append((f"ours f{bits}", partial(_seconds_per_epoch, est, Xd, y, epochs)))
+        if options.numpy_too:
+            plain = clone(ours)
+            seconds = partial(_seconds_per_epoch, plain, Xd, y, epochs, False)
+            runs.append((f"ours-numpy f{bits}", seconds))
+        for solver in options.solvers or [case.params["solver"]]:
+            for variant in options.variants:
+                est = _variant(case, epochs, variant, solver)
+                label = f"{variant} {solver} f{bits}"
+                runs.append((label, partial(_seconds_per_epoch, est, Xd, y, epochs)))
+    return runs, ours, theirs
+
+
+def run_case(case, repeats, quick, options):
+    epochs = case.quick_epochs if quick else case.epochs
+    options.floors = {
+        bits: _matmul_floor(case, {"64": np.float64, "32": np.float32}[bits])
+        for bits in options.dtypes
+    }
     # Warm up (imports, BLAS threads, allocator), then rotate the order of
-    # ours / sklearn / floor every repeat so that they share the noise.
-    for est in _estimators(case, 1):
-        est.fit(X, y)
-    floor(1)
-    keys = ["ours", "sklearn", "floor"] + (["ours-numpy"] if numpy_too else [])
-    times = {key: [] for key in keys}
+    # the fits every repeat so that they share the noise.
+    for _, run in _runs(case, 1, options)[0]:
+        run()
+    times = {}
     for r in range(repeats):
-        ours, theirs = _estimators(case, epochs)
-        runs = [
-            ("ours", partial(_seconds_per_epoch, ours, X, y, epochs)),
-            ("sklearn", partial(_seconds_per_epoch, theirs, X, y, epochs)),
-            ("floor", partial(floor, epochs)),
-        ]
-        if numpy_too:
-            plain = _estimators(case, epochs)[0]
-            runs.append(
-                ("ours-numpy", partial(_seconds_per_epoch, plain, X, y, epochs, False))
-            )
+        runs, ours, theirs = _runs(case, epochs, options)
         shift = r % len(runs)
         for key, run in runs[shift:] + runs[:shift]:
-            times[key].append(run())
+            times.setdefault(key, []).append(run())
     med = {key: float(np.median(values)) for key, values in times.items()}
-    paired = np.median(np.divide(times["sklearn"], times["ours"]))
     print(case.name)
-    print(f"  epochs per fit      {epochs}, repeats {repeats}")
-    for key in keys:
-        label = {"floor": "matmul floor"}.get(key, key)
-        print(f"  {label:12s} s/epoch {med[key]:.6f}   (min {min(times[key]):.6f})")
-    print(
-        f"  ratio sklearn/ours  {med['sklearn'] / med['ours']:.2f}x (of medians), "
-        f"{paired:.2f}x (median of paired repeats)"
-    )
-    if numpy_too:
-        paired_numpy = np.median(np.divide(times["sklearn"], times["ours-numpy"]))
-        print(
-            f"  ratio sklearn/ours-numpy {med['sklearn'] / med['ours-numpy']:.2f}x "
-            f"(of medians), {paired_numpy:.2f}x (median of paired repeats)"
-        )
-    above = {key: med[key] - med["floor"] for key in keys if key != "floor"}
-    print(
-        "  above the floor     "
-        + ", ".join(f"{key} {value:.6f}" for key, value in above.items())
-        + " s/epoch"
-    )
+    print(f"  epochs per fit {epochs}, repeats {repeats}; s/epoch median (min),")
+    print("  ratio to sklearn f64 and to the floor / the 'none' fit at that dtype")
+    base = times["sklearn f64"]
+    for key, values in times.items():
+        bits = key[-2:]
+        line = f"  {key:24s} {med[key]:.6f} ({min(values):.6f})"
+        line += f"  {np.median(np.divide(values, base)):.2f}x sklearn"
+        floor = times.get(f"floor f{bits}")
+        if key.startswith("ours") and floor is not None:
+            line += f"  {np.median(np.divide(values, floor)):.2f}x floor"
+        for solver in options.solvers or [case.params["solver"]]:
+            plain = times.get(f"none {solver} f{bits}")
+            if plain is not None and key.startswith("l1-") and solver in key:
+                line += f"  {np.median(np.divide(values, plain)):.2f}x none"
+        print(line)
     # Nonzero only through the L2 term of a shorter last batch: sklearn divides
     # alpha by that batch's size, ours by batch_size (0 when all are full).
     diff = _max_coef_diff(ours, theirs)
-    print(f"  max |coef diff|     {diff:.2e} (alpha differs on a short last batch)")
+    print(f"  max |coef diff| ours f64 vs sklearn {diff:.2e}")
     return med
 
 
@@ -235,7 +302,23 @@ def main(argv=None):
         action="store_true",
         help="also time ours without the compiled loops",
     )
+    parser.add_argument(
+        "--dtypes", default="64,32", help="comma-separated precisions of ours: 64,32"
+    )
+    parser.add_argument(
+        "--variants",
+        default="none,l1-prox,l1-cumul",
+        help="ours with penalty=None, L1 proximal, L1 cumulative (or a subset)",
+    )
+    parser.add_argument(
+        "--solvers",
+        default="",
+        help="solvers of the variants (default: the case's own), e.g. adam,sgd",
+    )
     args = parser.parse_args(argv)
+    args.dtypes = [d for d in args.dtypes.split(",") if d]
+    args.variants = [v for v in args.variants.split(",") if v]
+    args.solvers = [s for s in args.solvers.split(",") if s]
     warnings.simplefilter("ignore", ConvergenceWarning)
     cases = _cases()
     with threadpool_limits(limits=args.blas_threads, user_api="blas"):
@@ -248,7 +331,7 @@ def main(argv=None):
             "built" if _kernels.compiled_available() else "not built (numpy path)",
         )
         for key in args.cases.split(","):
-            run_case(cases[key.strip()], args.repeats, args.quick, args.numpy_too)
+            run_case(cases[key.strip()], args.repeats, args.quick, args)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,18 @@
 """Fused elementwise loops of the training step, with their numpy references.
 
-Each function here computes what its numpy reference computes, bit for bit.
-For float64 arrays it runs the compiled loop of ``_ckernels`` when that
-optional extension was built (``pip install`` builds it when a C compiler is
-available); otherwise, and for float32, it runs the numpy reference.  The
-compiled loops make one pass over memory where numpy makes one per operation:
-on benchmark (b) that is about a tenth of a training step.
+Each function here computes what its numpy reference computes, bit for bit,
+in float64 and in float32.  It runs the compiled loop of ``_ckernels`` (Cython,
+``_ckernels.pyx``) when that optional extension was built (``pip install``
+builds it when a C compiler is available) and the arrays suit it: all of one
+native float32 or float64 dtype and C-contiguous.  Otherwise it runs the
+numpy reference, so that any input gives the reference's answer; a compiled
+loop given arrays of mismatched lengths, or overlapping ones, raises a
+ValueError that names them.  The compiled loops make one pass over memory
+where numpy makes one per operation.
+
+Scalars are Python floats, rounded to the arrays' type where they meet them
+(numpy's rule for a Python float), except Adam's bias-corrected rate, which
+multiplies in float64 as scikit-learn's does (``dtype=np.float64`` below).
 
 ``use_compiled(False)`` turns the compiled loops off (the tests compare both
 paths); so does the environment variable ``SKLEARN_NNREG_PURE_NUMPY=1`` at
@@ -43,34 +50,66 @@ def use_compiled(enabled):
         _state["compiled"] = previous
 
 
-_FLOAT64 = np.dtype(np.float64)
+_F64 = np.dtype(np.float64)
+_F32 = np.dtype(np.float32)
 
 
-def _compiled(a, b):
-    """Whether to run the compiled loop on float64 arrays a and b (and the
-    others of the call, which have the same dtype by construction)."""
-    # ``is``: numpy's native float64 descriptor is a singleton; any other
-    # (byte-swapped, say) just takes the numpy path.
-    return _state["compiled"] and a.dtype is _FLOAT64 and b.dtype is _FLOAT64
+def _compiled(first, *others):
+    """Whether the compiled loops are on and take these arrays: one native
+    float dtype (float32 or float64) for all, each C-contiguous.
+
+    The memoryviews of the compiled loops would refuse anything else with a
+    TypeError or ValueError; here such arrays take the numpy path instead.
+    """
+    if not _state["compiled"]:
+        return False
+    dtype = first.dtype
+    # ``is`` first: numpy's native descriptors are singletons (fast path).
+    if dtype is not _F64 and dtype is not _F32 and dtype not in (_F64, _F32):
+        return False
+    if not first.flags.c_contiguous:
+        return False
+    for other in others:
+        if other.dtype != dtype or not other.flags.c_contiguous:
+            return False
+    return True
 
 
-def _contiguous(z, b):
-    # The training buffers always are; intercepts set by hand may not be.
-    return z.flags.c_contiguous and b.flags.c_contiguous
+def _work_arrays(scratch, n, dtypes):
+    """The numpy path's work arrays: a group of arrays of length n and these
+    dtypes, made on the first call that needs them and kept in ``scratch`` (a
+    list the caller owns, which may hold several groups), so that no later
+    step allocates and the compiled path never makes them."""
+    for group in scratch:
+        if len(group) == len(dtypes) and all(
+            a.shape == (n,) and a.dtype == d for a, d in zip(group, dtypes, strict=True)
+        ):
+            return group
+    group = tuple(np.empty(n, dtype=d) for d in dtypes)
+    scratch.append(group)
+    return group
 
 
-def adam(grad, m, v, delta, denominator, beta_1, beta_2, rate, epsilon):
+def adam(grad, m, v, delta, denominator, beta_1, beta_2, rate, epsilon, step_size=None):
     """Adam's moments and step, as scikit-learn's Adam computes them.
 
     ``m <- beta_1 m + (1 - beta_1) grad``,
-    ``v <- beta_2 v + (1 - beta_2) grad**2`` and
-    ``delta <- rate m / (sqrt(v) + epsilon)``.  ``denominator`` is scratch
-    shaped like the others; it holds ``sqrt(v) + epsilon`` afterwards only
-    when the return value is True.
+    ``v <- beta_2 v + (1 - beta_2) grad**2``,
+    ``delta <- rate m / (sqrt(v) + epsilon)`` and, when ``step_size`` (an array
+    like the others) is given, ``step_size <- rate / (sqrt(v) + epsilon)`` in
+    the same pass.  ``denominator`` is scratch shaped like the others (numpy
+    path only).  ``rate`` multiplies in float64 whatever the arrays' dtype.
     """
-    if _compiled(grad, m):
+    beta_1, beta_2 = float(beta_1), float(beta_2)
+    rate, epsilon = float(rate), float(epsilon)
+    if step_size is None and _compiled(grad, m, v, delta):
         _ckernels.adam(grad, m, v, delta, beta_1, beta_2, rate, epsilon)
-        return False
+        return
+    if step_size is not None and _compiled(grad, m, v, delta, step_size):
+        _ckernels.adam_step_size(
+            grad, m, v, delta, step_size, beta_1, beta_2, rate, epsilon
+        )
+        return
     m *= beta_1
     np.multiply(grad, 1 - beta_1, out=delta)
     m += delta
@@ -80,14 +119,15 @@ def adam(grad, m, v, delta, denominator, beta_1, beta_2, rate, epsilon):
     v += delta
     np.sqrt(v, out=denominator)
     denominator += epsilon
-    np.multiply(m, rate, out=delta)
+    np.multiply(m, rate, out=delta, dtype=np.float64)
     delta /= denominator
-    return True
+    if step_size is not None:
+        np.divide(rate, denominator, out=step_size, dtype=np.float64)
 
 
 def bias_relu(z, b, zeros):
     """``z <- max(z + b, 0)`` in place; ``zeros`` is an array of zeros like z."""
-    if _compiled(z, b) and _contiguous(z, b):
+    if z.ndim == 2 and _compiled(z, b):
         _ckernels.bias_relu(z, b)
         return
     z += b
@@ -98,7 +138,7 @@ def bias_relu(z, b, zeros):
 
 def bias_add(z, b):
     """``z <- z + b`` in place, b added to every row."""
-    if _compiled(z, b) and _contiguous(z, b):
+    if z.ndim == 2 and _compiled(z, b):
         _ckernels.bias_add(z, b)
         return
     z += b
@@ -112,16 +152,16 @@ def column_sums(delta, out):
     on numpy's path but runs on BLAS threads, which on a busy machine wait for
     each other at every call.)
     """
-    if _compiled(delta, out) and delta.flags.c_contiguous:
-        _ckernels.column_sums(out, delta)
+    if delta.ndim == 2 and _compiled(delta, out):
+        _ckernels.column_sums(delta, out)
         return
     np.add.reduce(delta, axis=0, out=out)
 
 
 def relu_backward(a, delta, masks):
     """``delta <- delta * (a != 0)``; ``masks`` is a (bool, float) pair of
-    scratch arrays shaped like a."""
-    if _compiled(a, delta):
+    scratch arrays shaped like a (numpy path)."""
+    if a.ndim == 2 and _compiled(a, delta):
         _ckernels.relu_backward(delta, a)
         return
     # Multiplying by the mask is 5x faster than ``delta[a == 0] = 0`` (boolean
@@ -137,7 +177,139 @@ def relu_backward(a, delta, masks):
 
 def axpy(y, alpha, x, scratch=None):
     """``y <- y + alpha * x`` in place; ``scratch`` (numpy path) is like x."""
-    if _compiled(y, x):
-        _ckernels.axpy(y, float(alpha), x)
+    alpha = float(alpha)
+    if y.ndim == 1 and _compiled(y, x):
+        _ckernels.axpy(y, alpha, x)
         return
     y += np.multiply(x, alpha, out=scratch)
+
+
+def soft_threshold(w, h, alpha, l1, l2, scratch):
+    """The proximal step of ``h alpha (l1 |w| + l2 w**2 / 2)``, in place.
+
+    ``w <- sign(w) max(|w| - t l1, 0)`` (when l1), then ``w <- w / (1 + t l2)``
+    (when l2), with ``t = h alpha``; ``h`` is a scalar or an array like w (a
+    step per coordinate).  ``scratch`` is a list, filled on the numpy path.
+    """
+    alpha, l1, l2 = float(alpha), float(l1), float(l2)
+    n = w.shape[0]
+    if not isinstance(h, np.ndarray):
+        threshold = float(h) * alpha
+        if w.ndim == 1 and _compiled(w):
+            _ckernels.soft_threshold(
+                w, threshold * l1, 1.0 + threshold * l2, l1 != 0, l2 != 0
+            )
+            return
+        if l1:
+            shrunk = np.abs(w, out=_work_arrays(scratch, n, (w.dtype,))[0])
+            shrunk -= threshold * l1
+            np.maximum(shrunk, 0.0, out=shrunk)
+            np.copysign(shrunk, w, out=w)
+        if l2:
+            w /= 1.0 + threshold * l2
+        return
+    if w.ndim == 1 and _compiled(w, h):
+        _ckernels.soft_threshold_per_coordinate(w, h, alpha, l1, l2)
+        return
+    shrunk, other, threshold = _work_arrays(scratch, n, (w.dtype,) * 3)
+    np.multiply(h, alpha, out=threshold)
+    if l1:
+        np.abs(w, out=shrunk)
+        shrunk -= np.multiply(threshold, l1, out=other)
+        np.maximum(shrunk, 0.0, out=shrunk)
+        np.copysign(shrunk, w, out=w)
+    if l2:
+        divisor = np.multiply(threshold, l2, out=other)
+        divisor += 1.0
+        w /= divisor
+
+
+def l2_shrink(delta, w, h, alpha, l2, scratch):
+    """``delta <- delta + (1 - max(0, 1 - h alpha l2)) w`` in place: the L2
+    part of the cumulative elastic net, a factor on the old weights.
+
+    ``h`` is a scalar or an array like w; ``scratch`` is a list, filled on the
+    numpy path.
+    """
+    alpha, l2 = float(alpha), float(l2)
+    n = w.shape[0]
+    if not isinstance(h, np.ndarray):
+        factor = max(0.0, 1.0 - float(h) * alpha * l2)
+        if delta.ndim == 1 and _compiled(delta, w):
+            _ckernels.axpy(delta, 1.0 - factor, w)
+            return
+        own = _work_arrays(scratch, n, (w.dtype,))[0]
+        delta += np.multiply(w, 1.0 - factor, out=own)
+        return
+    if delta.ndim == 1 and _compiled(delta, w, h):
+        _ckernels.l2_shrink_per_coordinate(delta, w, h, alpha, l2)
+        return
+    shrink = np.multiply(h, alpha, out=_work_arrays(scratch, n, (w.dtype,))[0])
+    shrink *= l2
+    np.subtract(1.0, shrink, out=shrink)
+    np.maximum(0.0, shrink, out=shrink)
+    np.subtract(1.0, shrink, out=shrink)
+    shrink *= w
+    delta += shrink
+
+
+def _float64_contiguous(*arrays):
+    return all(a.dtype == _F64 and a.flags.c_contiguous for a in arrays)
+
+
+def cumulative_pull(w, u, q, h, alpha, l1, scratch):
+    """The cumulative L1 step (Tsuruoka et al., 2009), in place.
+
+    ``u <- u + h alpha l1`` (u is 0-d for a scalar h, else like w), then each
+    weight moves toward zero by what it still owes, never across zero: a
+    positive one to ``max(0, w - (u + q))``, a negative one to
+    ``min(0, w + (u - q))``, and ``q <- q + (w_new - w_old)``.  u and q are
+    float64 whatever w's dtype, and so is this arithmetic.  ``scratch`` is a
+    list, filled on the numpy path.
+    """
+    alpha, l1 = float(alpha), float(l1)
+    if not isinstance(h, np.ndarray):
+        u += float(h) * alpha * l1
+        if w.ndim == 1 and _compiled(w) and _float64_contiguous(q):
+            _ckernels.cumulative_pull(w, q, float(u))
+            return
+        work = _pull_work(w, scratch)
+    elif w.ndim == 1 and _compiled(w, h) and _float64_contiguous(u, q):
+        _ckernels.cumulative_pull_per_coordinate(w, u, q, h, alpha, l1)
+        return
+    else:
+        work = _pull_work(w, scratch)
+        step = np.multiply(h, alpha, out=work[3], dtype=np.float64)
+        step *= l1
+        u += step
+    _pull_reference(w, u, q, work)
+
+
+_BOOL = np.dtype(bool)
+
+
+def _pull_work(w, scratch):
+    """The numpy path's work arrays: the weights before the pull, three
+    float64 arrays (owed by positive weights, by negative ones, the pulled
+    weights) and the two sign masks."""
+    dtypes = (w.dtype, _F64, _F64, _F64, _BOOL, _BOOL)
+    return _work_arrays(scratch, w.shape[0], dtypes)
+
+
+def _pull_reference(w, u, q, work):
+    before, owed_pos, owed_neg, pulled, positive, negative = work
+    np.copyto(before, w)
+    np.greater(before, 0, out=positive)
+    np.less(before, 0, out=negative)
+    np.add(u, q, out=owed_pos)
+    np.subtract(before, owed_pos, out=owed_pos)
+    np.maximum(0.0, owed_pos, out=owed_pos)
+    np.subtract(u, q, out=owed_neg)
+    np.add(before, owed_neg, out=owed_neg)
+    np.minimum(0.0, owed_neg, out=owed_neg)
+    np.copyto(pulled, before)
+    np.copyto(pulled, owed_pos, where=positive)
+    np.copyto(pulled, owed_neg, where=negative)
+    np.copyto(w, pulled, casting="same_kind")
+    # What each weight actually received (w rounded to its dtype).
+    q += np.subtract(w, before, out=pulled, dtype=np.float64)

@@ -119,8 +119,9 @@ class Adam:
     def direction(self, grad, delta, need_step_size=False):
         """Write the subtracted update into ``delta``; return the step size.
 
-        The step size is only computed when asked for, into an array reused
-        from step to step (float64: the bias-corrected rate is a float64).
+        The step size is only computed when asked for, in the same pass as
+        the moments, into an array of the weights' dtype reused from step to
+        step (``rate / (sqrt(v) + epsilon)``, divided in float64).
         """
         self.t += 1
         rate = (
@@ -129,26 +130,24 @@ class Adam:
             / (1 - self.beta_1**self.t)
         )
         self.learning_rate = rate
-        denominator = self._denominator
-        has_denominator = _kernels.adam(
+        step_size = None
+        if need_step_size:
+            if self._step_size is None:
+                self._step_size = np.empty_like(self.m)
+            step_size = self._step_size
+        _kernels.adam(
             grad,
             self.m,
             self.v,
             delta,
-            denominator,
+            self._denominator,
             self.beta_1,
             self.beta_2,
             rate,
             self.epsilon,
+            step_size,
         )
-        if not need_step_size:
-            return None
-        if not has_denominator:
-            np.sqrt(self.v, out=denominator)
-            denominator += self.epsilon
-        if self._step_size is None:
-            self._step_size = np.empty(denominator.shape, dtype=np.float64)
-        return np.divide(rate, denominator, out=self._step_size)
+        return step_size
 
     def iteration_ends(self, time_step):
         pass

@@ -66,8 +66,12 @@ def step_peaks(monkeypatch, params, X, y, dtype=np.float64):
 
     monkeypatch.setattr(StochasticTrainer, "_step", measured)
     est = RegularizedMLPClassifier(
-        hidden_layer_sizes=(512, 256), batch_size=128, max_iter=2, random_state=0,
-        alpha=params.pop("alpha", 1e-3), **params,
+        hidden_layer_sizes=(512, 256),
+        batch_size=128,
+        max_iter=2,
+        random_state=0,
+        alpha=params.pop("alpha", 1e-3),
+        **params,
     )
     tracemalloc.start()
     try:
@@ -126,3 +130,21 @@ def test_float32_steps_do_not_allocate_either(monkeypatch, data):
     limit = NUMPY_BUFFERS + SMALL
     assert 128 * 512 * 4 > limit  # a float32 first hidden layer would show
     assert max(peaks[1:]) < limit, peaks
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["adam gradient l2", "adam proximal elasticnet", "adam cumulative elasticnet"],
+)
+def test_compiled_float32_steps_make_no_temporaries(monkeypatch, data, name):
+    """float32 end to end on the compiled loops: no float64 pass through
+    numpy's buffers either (Adam's float64 rate is applied inside the loop,
+    the step size and the styles' work are float32 or cumulative's float64
+    state), so the compiled bound holds."""
+    if not _kernels.compiled_available():
+        pytest.skip("the optional compiled loops were not built")
+    with _kernels.use_compiled(True):
+        est, peaks = step_peaks(monkeypatch, dict(CASES[name]), *data, dtype=np.float32)
+    assert est.coefs_[0].dtype == np.float32
+    assert 128 * 256 * 4 > SMALL  # a float32 hidden layer would show
+    assert max(peaks[1:]) < SMALL, peaks

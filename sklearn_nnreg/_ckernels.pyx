@@ -1,0 +1,348 @@
+# cython: language_level=3, cdivision=True, initializedcheck=False
+"""Fused float32 / float64 loops of the training step (optional; see _kernels.py).
+
+Each loop does in one pass what the numpy reference in ``_kernels.py`` does in
+several, with the same IEEE operations in the same order and the same
+precision, so that the two paths give bitwise the same arrays.  That requires
+no contraction of ``a * b + c`` into a fused multiply-add: the build passes
+``-ffp-contract=off``.  Scalars arrive as Python floats (doubles) and are
+rounded once to the arrays' type, as numpy rounds a Python float meeting a
+float32 array; every operation on two ``floating`` values is done in that
+type (a product of two floats is a float in C).
+
+The arguments are typed memoryviews of one fused type, so a call with another
+element type, a non-contiguous array or the wrong number of dimensions is
+refused by Cython before any loop runs; each function then checks the
+lengths and that no two arrays overlap, and only then runs its loop without
+the GIL, with bounds and wraparound checks off (the indices are in range by
+those checks).
+"""
+
+cimport cython
+from cython cimport floating
+from libc.math cimport copysign, fabs, sqrt, sqrtf
+
+
+cdef inline floating _sqrt(floating x) noexcept nogil:
+    # sqrtf for float: correctly rounded, as numpy's float32 sqrt.
+    if floating is float:
+        return sqrtf(x)
+    else:
+        return sqrt(x)
+
+
+cdef int _refuse_overlap(str name, const char **starts, const Py_ssize_t *sizes,
+                         int count) except -1:
+    """Raise if any two of ``count`` byte ranges [start, start + size) overlap.
+
+    The loops read and write element i in one go: an array given twice, or
+    two overlapping views, would give another result than the reference
+    (which makes one pass per operation), so they are refused.
+    """
+    cdef int i, j
+    for i in range(count):
+        for j in range(i + 1, count):
+            if (sizes[i] and sizes[j] and starts[i] < starts[j] + sizes[j]
+                    and starts[j] < starts[i] + sizes[i]):
+                raise ValueError(
+                    f"{name}: two of the arrays share memory; pass separate arrays"
+                )
+    return 0
+
+
+cdef int _check_length(str name, str what, Py_ssize_t got,
+                       Py_ssize_t expected) except -1:
+    if got != expected:
+        raise ValueError(f"{name}: {what} has length {got}, expected {expected}")
+    return 0
+
+
+# --------------------------------------------------------------------- adam
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef void _adam_loop(const floating[::1] grad, floating[::1] m, floating[::1] v,
+                     floating[::1] delta, floating[::1] step_size, bint with_step,
+                     double beta_1, double beta_2, double rate,
+                     double epsilon) noexcept nogil:
+    cdef floating b1 = <floating>beta_1, b2 = <floating>beta_2
+    cdef floating c1 = <floating>(1.0 - beta_1), c2 = <floating>(1.0 - beta_2)
+    cdef floating eps = <floating>epsilon
+    cdef floating g, mi, vi, den
+    cdef Py_ssize_t i
+    for i in range(grad.shape[0]):
+        g = grad[i]
+        mi = m[i] * b1 + g * c1
+        vi = v[i] * b2 + (g * g) * c2
+        m[i] = mi
+        v[i] = vi
+        den = _sqrt(vi) + eps
+        # m * rate in double, rounded, as numpy multiplies by the float64
+        # bias-corrected rate (scikit-learn's order); exact for float64.
+        delta[i] = <floating>(<double>mi * rate) / den
+        if with_step:
+            step_size[i] = <floating>(rate / <double>den)
+
+
+cdef int _check_adam(const floating[::1] grad, floating[::1] m, floating[::1] v,
+                     floating[::1] delta, floating[::1] step_size,
+                     bint with_step) except -1:
+    cdef Py_ssize_t n = grad.shape[0], size = n * sizeof(floating)
+    cdef const char *starts[5]
+    cdef Py_ssize_t sizes[5]
+    _check_length("adam", "m", m.shape[0], n)
+    _check_length("adam", "v", v.shape[0], n)
+    _check_length("adam", "delta", delta.shape[0], n)
+    _check_length("adam", "step_size", step_size.shape[0], n)
+    if n == 0:
+        return 0
+    starts[:] = [<const char *>&grad[0], <const char *>&m[0], <const char *>&v[0],
+                 <const char *>&delta[0], <const char *>&step_size[0]]
+    sizes[:] = [size, size, size, size, size]
+    return _refuse_overlap("adam", starts, sizes, 5 if with_step else 4)
+
+
+def adam(const floating[::1] grad, floating[::1] m, floating[::1] v,
+         floating[::1] delta, double beta_1, double beta_2, double rate,
+         double epsilon):
+    """m <- m b1 + g (1 - b1); v <- v b2 + g^2 (1 - b2);
+    delta <- (m rate) / (sqrt(v) + epsilon), in one pass."""
+    _check_adam(grad, m, v, delta, delta, False)
+    with nogil:
+        _adam_loop(grad, m, v, delta, delta, False, beta_1, beta_2, rate, epsilon)
+
+
+def adam_step_size(const floating[::1] grad, floating[::1] m, floating[::1] v,
+                   floating[::1] delta, floating[::1] step_size, double beta_1,
+                   double beta_2, double rate, double epsilon):
+    """As ``adam``, and step_size <- rate / (sqrt(v) + epsilon) in the same pass."""
+    _check_adam(grad, m, v, delta, step_size, True)
+    with nogil:
+        _adam_loop(grad, m, v, delta, step_size, True, beta_1, beta_2, rate,
+                   epsilon)
+
+
+# ---------------------------------------------------- layers and backprop
+cdef int _check_rows(str name, str what, const floating[:, ::1] z,
+                     const floating[::1] b) except -1:
+    """b must be as long as z's rows."""
+    cdef const char *starts[2]
+    cdef Py_ssize_t sizes[2]
+    _check_length(name, what, b.shape[0], z.shape[1])
+    if z.shape[0] == 0 or z.shape[1] == 0:
+        return 0
+    starts[:] = [<const char *>&z[0, 0], <const char *>&b[0]]
+    sizes[:] = [z.shape[0] * z.shape[1] * sizeof(floating), b.shape[0] * sizeof(floating)]
+    return _refuse_overlap(name, starts, sizes, 2)
+
+
+def bias_relu(floating[:, ::1] z, const floating[::1] b):
+    """z[i, j] <- max(z[i, j] + b[j], 0), NaN kept."""
+    cdef Py_ssize_t r, j
+    cdef floating x
+    _check_rows("bias_relu", "b", z, b)
+    with nogil, cython.boundscheck(False), cython.wraparound(False):
+        for r in range(z.shape[0]):
+            for j in range(z.shape[1]):
+                x = z[r, j] + b[j]
+                # x < 0 is false for NaN: NaN passes, as through np.maximum.
+                z[r, j] = 0 if x < 0 else x
+
+
+def bias_add(floating[:, ::1] z, const floating[::1] b):
+    """z[i, j] <- z[i, j] + b[j]."""
+    cdef Py_ssize_t r, j
+    _check_rows("bias_add", "b", z, b)
+    with nogil, cython.boundscheck(False), cython.wraparound(False):
+        for r in range(z.shape[0]):
+            for j in range(z.shape[1]):
+                z[r, j] = z[r, j] + b[j]
+
+
+def column_sums(const floating[:, ::1] d, floating[::1] out):
+    """out[j] <- sum_i d[i, j], the rows added one after the other (as numpy's
+    add.reduce(d, axis=0) adds them)."""
+    cdef Py_ssize_t r, j
+    if d.shape[0] == 0:
+        raise ValueError("column_sums: delta has no rows")
+    _check_rows("column_sums", "out", d, out)
+    with nogil, cython.boundscheck(False), cython.wraparound(False):
+        for j in range(d.shape[1]):
+            out[j] = d[0, j]
+        for r in range(1, d.shape[0]):
+            for j in range(d.shape[1]):
+                out[j] = out[j] + d[r, j]
+
+
+def relu_backward(floating[:, ::1] delta, const floating[:, ::1] a):
+    """delta <- delta * (a != 0)."""
+    cdef Py_ssize_t r, j
+    cdef floating keep
+    cdef const char *starts[2]
+    cdef Py_ssize_t sizes[2]
+    if a.shape[0] != delta.shape[0] or a.shape[1] != delta.shape[1]:
+        raise ValueError(
+            f"relu_backward: a has shape ({a.shape[0]}, {a.shape[1]}), delta "
+            f"({delta.shape[0]}, {delta.shape[1]}); they must be equal"
+        )
+    if delta.shape[0] == 0 or delta.shape[1] == 0:
+        return
+    starts[:] = [<const char *>&delta[0, 0], <const char *>&a[0, 0]]
+    sizes[:] = [delta.shape[0] * delta.shape[1] * sizeof(floating)] * 2
+    _refuse_overlap("relu_backward", starts, sizes, 2)
+    with nogil, cython.boundscheck(False), cython.wraparound(False):
+        for r in range(delta.shape[0]):
+            for j in range(delta.shape[1]):
+                # The product, not a plain 0, so that inf and NaN become NaN
+                # as in numpy's delta * 0.
+                keep = 1 if a[r, j] != 0 else 0
+                delta[r, j] = delta[r, j] * keep
+
+
+# ------------------------------------------------------- flat weight loops
+cdef int _check_pair(str name, str what, const floating[::1] y,
+                     const floating[::1] x) except -1:
+    cdef const char *starts[2]
+    cdef Py_ssize_t sizes[2]
+    _check_length(name, what, x.shape[0], y.shape[0])
+    if y.shape[0] == 0:
+        return 0
+    starts[:] = [<const char *>&y[0], <const char *>&x[0]]
+    sizes[:] = [y.shape[0] * sizeof(floating)] * 2
+    return _refuse_overlap(name, starts, sizes, 2)
+
+
+def axpy(floating[::1] y, double alpha, const floating[::1] x):
+    """y <- y + alpha * x."""
+    cdef Py_ssize_t i
+    cdef floating a = <floating>alpha
+    _check_pair("axpy", "x", y, x)
+    with nogil, cython.boundscheck(False), cython.wraparound(False):
+        for i in range(y.shape[0]):
+            y[i] = y[i] + x[i] * a
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef inline floating _soft_threshold(floating w, floating l1_part) noexcept nogil:
+    """copysign(max(|w| - l1_part, 0), w); NaN kept."""
+    cdef floating shrunk = fabs(w) - l1_part
+    if shrunk < 0:
+        shrunk = 0
+    return copysign(shrunk, w)
+
+
+def soft_threshold(floating[::1] w, double l1_part, double divisor, bint l1,
+                   bint l2):
+    """The proximal step of l1 |w| + l2 w^2 / 2 with one scalar threshold t:
+    w <- soft_threshold(w, t l1) if l1, then w <- w / (1 + t l2) if l2.
+
+    ``l1_part`` is t * l1 and ``divisor`` 1 + t * l2, computed by the caller.
+    """
+    cdef Py_ssize_t i
+    cdef floating shrink = <floating>l1_part, div = <floating>divisor
+    with nogil, cython.boundscheck(False), cython.wraparound(False):
+        for i in range(w.shape[0]):
+            if l1:
+                w[i] = _soft_threshold(w[i], shrink)
+            if l2:
+                w[i] = w[i] / div
+
+
+def soft_threshold_per_coordinate(floating[::1] w, const floating[::1] h,
+                                  double alpha, double l1, double l2):
+    """As ``soft_threshold`` with one threshold t = h[i] * alpha per weight:
+    w <- soft_threshold(w, t * l1) if l1, then w <- w / (t * l2 + 1) if l2."""
+    cdef Py_ssize_t i
+    cdef floating a = <floating>alpha, s1 = <floating>l1, s2 = <floating>l2
+    cdef floating one = 1, t
+    cdef bint has_l1 = l1 != 0, has_l2 = l2 != 0
+    _check_pair("soft_threshold_per_coordinate", "h", w, h)
+    with nogil, cython.boundscheck(False), cython.wraparound(False):
+        for i in range(w.shape[0]):
+            t = h[i] * a
+            if has_l1:
+                w[i] = _soft_threshold(w[i], t * s1)
+            if has_l2:
+                w[i] = w[i] / (t * s2 + one)
+
+
+def l2_shrink_per_coordinate(floating[::1] delta, const floating[::1] w,
+                             const floating[::1] h, double alpha, double l2):
+    """delta <- delta + (1 - max(0, 1 - h alpha l2)) w: the L2 part of the
+    cumulative elastic net, a factor on the old weights added to the step."""
+    cdef Py_ssize_t i
+    cdef floating a = <floating>alpha, s2 = <floating>l2, one = 1, shrink
+    _check_pair("l2_shrink_per_coordinate", "w", delta, w)
+    _check_pair("l2_shrink_per_coordinate", "h", delta, h)
+    with nogil, cython.boundscheck(False), cython.wraparound(False):
+        for i in range(delta.shape[0]):
+            shrink = (h[i] * a) * s2
+            shrink = one - shrink
+            # max(0, shrink) as np.maximum(0.0, shrink): NaN kept.
+            if shrink <= 0:
+                shrink = 0
+            shrink = one - shrink
+            delta[i] = delta[i] + shrink * w[i]
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef inline double _pull(double before, double owed_positive,
+                         double owed_negative) noexcept nogil:
+    """A weight moved toward zero by what it owes, never across zero."""
+    cdef double pulled
+    if before > 0:
+        pulled = before - owed_positive
+        return 0 if pulled < 0 else pulled
+    if before < 0:
+        pulled = before + owed_negative
+        return 0 if pulled > 0 else pulled
+    return before  # a zero (or NaN) stays
+
+
+def cumulative_pull(floating[::1] w, double[::1] q, double u):
+    """The cumulative L1 pull with one total shrink u for every weight:
+    w <- max(0, w - (u + q)) if w > 0, min(0, w + (u - q)) if w < 0; then
+    q <- q + (w_new - w_old), in double."""
+    cdef Py_ssize_t i
+    cdef double before, qi
+    cdef const char *starts[2]
+    cdef Py_ssize_t sizes[2]
+    _check_length("cumulative_pull", "q", q.shape[0], w.shape[0])
+    if w.shape[0]:
+        starts[:] = [<const char *>&w[0], <const char *>&q[0]]
+        sizes[:] = [w.shape[0] * sizeof(floating), q.shape[0] * sizeof(double)]
+        _refuse_overlap("cumulative_pull", starts, sizes, 2)
+    with nogil, cython.boundscheck(False), cython.wraparound(False):
+        for i in range(w.shape[0]):
+            before = w[i]
+            qi = q[i]
+            w[i] = <floating>_pull(before, u + qi, u - qi)
+            q[i] = qi + (<double>w[i] - before)
+
+
+def cumulative_pull_per_coordinate(floating[::1] w, double[::1] u, double[::1] q,
+                                   const floating[::1] h, double alpha, double l1):
+    """As ``cumulative_pull`` with one total shrink per weight, itself first
+    increased in the same pass: u <- u + (h alpha) l1, in double."""
+    cdef Py_ssize_t i, n = w.shape[0]
+    cdef double before, qi, ui
+    cdef const char *starts[4]
+    cdef Py_ssize_t sizes[4]
+    _check_length("cumulative_pull_per_coordinate", "u", u.shape[0], n)
+    _check_length("cumulative_pull_per_coordinate", "q", q.shape[0], n)
+    _check_length("cumulative_pull_per_coordinate", "h", h.shape[0], n)
+    if n:
+        starts[:] = [<const char *>&w[0], <const char *>&u[0], <const char *>&q[0],
+                     <const char *>&h[0]]
+        sizes[:] = [n * sizeof(floating), n * sizeof(double), n * sizeof(double),
+                    n * sizeof(floating)]
+        _refuse_overlap("cumulative_pull_per_coordinate", starts, sizes, 4)
+    with nogil, cython.boundscheck(False), cython.wraparound(False):
+        for i in range(n):
+            ui = u[i] + (<double>h[i] * alpha) * l1
+            u[i] = ui
+            before = w[i]
+            qi = q[i]
+            w[i] = <floating>_pull(before, ui + qi, ui - qi)
+            q[i] = qi + (<double>w[i] - before)
