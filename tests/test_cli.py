@@ -477,3 +477,48 @@ def test_demo_says_in_words_when_the_interval_contains_zero(monkeypatch, capsys)
     assert "cannot be told apart from no penalty's" in words
     l2_row = next(ln for ln in out.splitlines() if ln.startswith("L2 gradient"))
     assert "+10.0 [+10.0, +10.0]" in l2_row and "~0" not in l2_row
+
+
+# ---------------------------------------------------------------- progress
+class _Stream:
+    def __init__(self, tty):
+        self.tty, self.text = tty, ""
+
+    def isatty(self):
+        return self.tty
+
+    def write(self, text):
+        self.text += text
+
+    def flush(self):
+        pass
+
+
+def test_progress_is_a_counter_line_when_stderr_is_not_a_terminal():
+    from sklearn_nnreg._cli.progress import Progress
+
+    stream = _Stream(tty=False)
+    progress = Progress(4, stream=stream)
+    assert progress.bar is None
+    progress.update(1, "first")  # too soon after the start for a line
+    assert stream.text == ""
+    progress.update(3, "last")
+    assert re.fullmatch(r"\[4/4 fits, 0:0\d elapsed, ~0:00 left\] last\n", stream.text)
+    progress.start -= 60  # a minute ago: 1 of 2 done, so about a minute left
+    progress.done = 1
+    progress.total = 2
+    assert "1:00 elapsed, ~1:00 left" in progress.counter_line(progress.start + 60)
+
+
+def test_progress_is_a_tqdm_bar_on_a_terminal_and_a_counter_without_tqdm(
+    monkeypatch,
+):
+    pytest.importorskip("tqdm")
+    from sklearn_nnreg._cli.progress import Progress
+
+    progress = Progress(2, stream=_Stream(tty=True))
+    assert progress.bar is not None
+    progress.update(2, "done")
+    progress.close()
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # as if not installed
+    assert Progress(2, stream=_Stream(tty=True)).bar is None
