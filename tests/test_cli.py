@@ -200,9 +200,15 @@ def no_search(monkeypatch):
     [
         (["compare", "--cv", "1"], "--cv: expected an integer >= 2 and <= 1000, got 1"),
         (["compare", "--n-jobs", "0"], "--n-jobs: expected a positive number"),
-        (["compare", "--test-size", "0"], "--test-size: expected a number > 0"),
-        (["compare", "--test-size", "1"], "and < 1, got 1"),
-        (["compare", "--test-size", "-0.1"], "and < 1, got -0.1"),
+        (
+            ["compare", "--test-size", "0"],
+            "--test-size: expected a positive number < 1, got 0",
+        ),
+        (
+            ["compare", "--test-size", "1"],
+            "--test-size: expected a positive number < 1, got 1",
+        ),
+        (["compare", "--test-size", "-0.1"], "< 1, got -0.1"),
         (["compare", "--test-size", "nan"], "expected a finite number"),
         (
             ["compare", "--test-size", "0.99"],
@@ -214,13 +220,13 @@ def no_search(monkeypatch):
         ),
         (
             ["compare", "--learning-rate-init", "-1"],
-            "--learning-rate-init: expected a number > 0, got -1",
+            "--learning-rate-init: expected a positive number, got -1",
         ),
         (["compare", "--momentum", "1"], "--momentum: expected a number >= 0 and < 1"),
         (["compare", "--seed", "-1"], "--seed: expected an integer >= 0"),
         (["compare", "--alphas", "1e-3,inf"], "finite and non-negative"),
         (["demo", "--lam", "-1"], "--lam: expected a number >= 0, got -1"),
-        (["demo", "--seeds", "0"], "--seeds: expected an integer >= 1"),
+        (["demo", "--seeds", "0"], "--seeds: expected a positive integer"),
         (["demo", "--seed", str(2**32 - 1), "--seeds", "2"], "past the largest"),
     ],
 )

@@ -94,8 +94,9 @@ ax.set_ylim(0, 100)
 plt.show()
 
 # %%
-# The gradient and the translated tack-on are the same penalty (identical
-# weights under plain sgd), and neither moves test accuracy by much more than
+# The gradient and the translated tack-on are the same penalty (the same
+# update in exact arithmetic, equal weights up to floating-point rounding;
+# see :doc:`/classic_experiment`), and neither moves test accuracy by much more than
 # the spread between seeds.  The untranslated tack-on takes 0.001 off every
 # weight at each of the 8000 steps: no weight ends up larger than the shrink
 # of a single step, what the network still knows comes from its last few

@@ -70,16 +70,20 @@ def ranged(kind, low=None, high=None, *, low_open=False, high_open=False):
     lo = "" if low is None else ("> " if low_open else ">= ") + f"{low:g}"
     hi = "" if high is None else ("< " if high_open else "<= ") + f"{high:g}"
     allowed = " and ".join(part for part in (lo, hi) if part)
+    if lo in ("> 0", ">= 1" if kind is int else None):  # say it in words
+        what = what.replace("an ", "a ").replace("a ", "a positive ", 1)
+        allowed = hi
 
     def parse(text):
         value = _number(text, kind, what)
         too_low = low is not None and (value <= low if low_open else value < low)
         too_high = high is not None and (value >= high if high_open else value > high)
         if too_low or too_high:
-            raise argparse.ArgumentTypeError(f"expected {what} {allowed}, got {text}")
+            expected = f"{what} {allowed}".rstrip()
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text}")
         return value
 
-    parse.__name__ = f"{kind.__name__} {allowed}"  # argparse names it in errors
+    parse.__name__ = f"{what} {allowed}".rstrip()  # argparse names it in errors
     return parse
 
 
@@ -157,6 +161,7 @@ def build_parser():
     )
     _add_compare_data_args(compare)
     _add_compare_model_args(compare)
+    _add_compare_training_args(compare)
     _add_compare_output_args(compare)
     _add_dask_args(compare)
     return parser
@@ -238,7 +243,7 @@ def _add_compare_model_args(compare):
         "--styles",
         type=style_list,
         default=None,
-        help="comma-separated styles (default: every style "
+        help="comma-separated styles (default: %(default)s, every style "
         "that can express the penalty)",
     )
     compare.add_argument(
@@ -248,6 +253,9 @@ def _add_compare_model_args(compare):
         help="comma-separated alphas in objective units "
         "(the lambda of mean loss + lambda * R(W))",
     )
+
+
+def _add_compare_training_args(compare):
     compare.add_argument(
         "--cv", type=ranged(int, 2, 1000), default=3, help="cross-validation folds"
     )
@@ -255,7 +263,7 @@ def _add_compare_model_args(compare):
         "--n-jobs",
         type=n_jobs,
         default=None,
-        help="parallel fits, -1 for all cores (default: 1 here, "
+        help="parallel fits, -1 for all cores (default: %(default)s: 1 here, "
         "every worker thread with --scheduler or --dask-workers)",
     )
     compare.add_argument(
