@@ -32,6 +32,7 @@ def check_output_path(path, option):
 def check_plot_support(path):
     """matplotlib is installed and can write ``path``'s format."""
     try:
+        import matplotlib  # noqa: F401  (first: its submodules may be cached)
         from matplotlib.figure import Figure
     except ImportError:
         raise UsageError(
