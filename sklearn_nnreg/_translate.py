@@ -13,9 +13,6 @@ from ._styles import STYLES, Decoupled
 
 # Conventions of other libraries; our styles' conventions are STYLES' keys.
 EXTERNAL_CONVENTIONS = ("sklearn", "keras", "pytorch_sgd", "pytorch_adamw")
-# Snapshots of the registry for the modules that list the conventions.
-STYLE_CONVENTIONS = tuple(STYLES)
-CONVENTIONS = STYLE_CONVENTIONS + EXTERNAL_CONVENTIONS
 _PENALTIES = ("l1", "l2", "elasticnet")
 # Why an external convention has no L1 part.
 _L2_ONLY = {

@@ -496,7 +496,8 @@ def test_compare_writes_the_style_comparison_plot(tmp_path, monkeypatch, capsys)
     assert list(display.lines_) == ["gradient", "proximal"]
     for line in display.lines_.values():
         np.testing.assert_allclose(line.get_xdata(), [1e-3, 1e-1], rtol=1e-9)
-    assert display.ax_.get_title() == "iris: penalty=l1, solver=sgd, 2-fold CV"
+    title = "iris (150 x 4): penalty=l1, solver=sgd, 2-fold CV"  # names the shape
+    assert display.ax_.get_title() == title
     assert display.ax_.get_ylabel().startswith("mean CV accuracy")
 
 
@@ -522,7 +523,9 @@ def test_compare_plot_to_unwritable_path_is_a_usage_error(tmp_path, capsys):
     ]
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1].startswith("nnreg: error: cannot write the plot")
+    # Refused before the search: one line, no progress before it.
+    assert len(err) == 1 and err[0].startswith("nnreg: error: --plot ")
+    assert err[0].endswith("does not exist; create it first")
 
 
 # ------------------------------------------------- styles from the registry

@@ -13,7 +13,8 @@ from sklearn_nnreg import (
     to_keras_l1_l2,
     translate_alpha,
 )
-from sklearn_nnreg._translate import CONVENTIONS
+from sklearn_nnreg._styles import STYLES
+from sklearn_nnreg._translate import EXTERNAL_CONVENTIONS
 from sklearn_nnreg.datasets import make_teacher_classification
 
 pytestmark = pytest.mark.filterwarnings("ignore", category=ConvergenceWarning)
@@ -124,8 +125,8 @@ def test_keras_elastic_net_helpers_are_inverse():
 @settings(max_examples=60, deadline=None)
 @given(
     alpha=st.floats(1e-6, 1.0),
-    source=st.sampled_from(CONVENTIONS),
-    target=st.sampled_from(CONVENTIONS),
+    source=st.sampled_from((*STYLES, *EXTERNAL_CONVENTIONS)),
+    target=st.sampled_from((*STYLES, *EXTERNAL_CONVENTIONS)),
     penalty=st.sampled_from(["l1", "l2", "elasticnet"]),
 )
 def test_round_trip_returns_the_original(alpha, source, target, penalty):
