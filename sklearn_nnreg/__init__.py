@@ -6,6 +6,7 @@ applied during training (``penalty_style``) are explicit hyperparameters.
 """
 
 from ._classifier import RegularizedMLPClassifier
+from ._dask import DaskSetupError, dask_backend
 from ._grid import best_alpha_per_style, common_alpha, style_param_grid
 from ._scoring import sparsity_scorer
 from ._trainer import TrainingDivergedError
@@ -14,10 +15,12 @@ from ._translate import from_keras_l1_l2, to_keras_l1_l2, translate_alpha
 __version__ = "0.1.0"
 
 __all__ = [
+    "DaskSetupError",
     "RegularizedMLPClassifier",
     "TrainingDivergedError",
     "best_alpha_per_style",
     "common_alpha",
+    "dask_backend",
     "from_keras_l1_l2",
     "sparsity_scorer",
     "style_param_grid",

@@ -198,7 +198,17 @@ def dask_backend(scheduler=None, n_workers=None, timeout=10.0, quiet=True):
     Yields
     ------
     run : DaskRun
-        The client and a :meth:`DaskRun.summary` of where the work ran.
+        The connected client (``run.client``) and ``run.summary()``, a
+        line that says where the work ran (call it inside the block).
+
+    Examples
+    --------
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> from sklearn_nnreg import dask_backend
+    >>> search = GridSearchCV(estimator, grid, cv=5)  # doctest: +SKIP
+    >>> with dask_backend("tcp://scheduler-host:8786") as run:  # doctest: +SKIP
+    ...     search.fit(X, y)
+    ...     print(run.summary())
 
     Raises
     ------
