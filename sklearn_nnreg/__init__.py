@@ -6,6 +6,7 @@ applied during training (``penalty_style``) are explicit hyperparameters.
 """
 
 from ._classifier import RegularizedMLPClassifier
+from ._cv import RegularizedMLPClassifierCV
 from ._grid import best_alpha_per_style, common_alpha, style_param_grid
 from ._scoring import sparsity_scorer
 from ._trainer import TrainingDivergedError
@@ -15,6 +16,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "RegularizedMLPClassifier",
+    "RegularizedMLPClassifierCV",
     "TrainingDivergedError",
     "best_alpha_per_style",
     "common_alpha",
