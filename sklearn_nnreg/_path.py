@@ -24,10 +24,12 @@ scorer, so that a classifier and a regressor share them.
 
 import copy
 import time
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import _safe_indexing
 
 from ._styles import STOCHASTIC_SOLVERS, STYLES
@@ -89,7 +91,10 @@ def _continue(previous, point, X, y, sample_weight, max_iter):
     est.set_params(
         penalty_style=point.style, alpha=point.alpha, warm_start=True, max_iter=max_iter
     )
-    return est._continue_path(X, y, **_weights(sample_weight))
+    with warnings.catch_warnings():
+        # Reaching the cap is the rule here, not a failure to converge.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return est._continue_path(X, y, **_weights(sample_weight))
 
 
 def _weights(sample_weight):
