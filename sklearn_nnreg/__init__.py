@@ -6,6 +6,7 @@ applied during training (``penalty_style``) are explicit hyperparameters.
 """
 
 from ._classifier import RegularizedMLPClassifier
+from ._cv import RegularizedMLPClassifierCV
 from ._dask import DaskSetupError, dask_backend
 from ._grid import best_alpha_per_style, common_alpha, style_param_grid
 from ._scoring import sparsity_scorer
@@ -17,6 +18,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DaskSetupError",
     "RegularizedMLPClassifier",
+    "RegularizedMLPClassifierCV",
     "TrainingDivergedError",
     "best_alpha_per_style",
     "common_alpha",

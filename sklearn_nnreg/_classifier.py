@@ -421,6 +421,21 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
                 )
             return self._fit(X, y, sample_weight, incremental=True)
 
+    def _continue_path(self, X, y, sample_weight=None):
+        """Private hook of the regularization path (``_path.py``).
+
+        ``fit`` from the current weights (``warm_start=True``) that keeps the
+        solver's memory as ``partial_fit`` does, the optimizer's always and
+        the style's under the same ``penalty_style``, but restarts the
+        stopping rule, so that the point gets its own ``max_iter`` epochs
+        (see :meth:`FitState.for_path_point`).
+        """
+        self._path_point = True
+        try:
+            return self.fit(X, y, sample_weight)
+        finally:
+            del self._path_point
+
     @contextmanager
     def _unchanged_on_failure(self):
         """Undo every attribute a failed or interrupted fit set.
@@ -717,6 +732,11 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
             state = FitState.from_plain(stored)
             if (state.validation_scores is not None) != self.early_stopping:
                 state = self._restart_stopping_rule(state)
+        if self.__dict__.get("_path_point", False):  # see _continue_path
+            fresh_optimizer = optimizer.init_state()
+            return state.for_path_point(
+                config, fresh_optimizer, fresh_style, self.early_stopping
+            )
         if not incremental or state.solver_state_for(config) is None:
             state.config = config
             state.optimizer, state.style = optimizer.init_state(), fresh_style

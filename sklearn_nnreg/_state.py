@@ -18,7 +18,7 @@ holds only arrays, plain Python values and scikit-learn objects: pickle and
 """
 
 import copy
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
@@ -84,6 +84,33 @@ class FitState:
         leaves the stored one as it was."""
         return cls(**copy.deepcopy(stored))
 
+    def for_path_point(self, config, fresh_optimizer, fresh_style, early_stopping):
+        """The state a point of a regularization path starts from.
+
+        The path (``_path.py``) moves to a new alpha, or a new style, from the
+        previous point's weights.  The optimizer's memory (adam's moments,
+        sgd's velocity) carries over whenever the optimizer's settings are the
+        same; the style's memory only under the same configuration (the
+        same style).  The stopping rule starts afresh: the best loss of a
+        weaker alpha is out of reach of a stronger one, and a carried counter
+        would stop the new point after one epoch.
+        """
+        fresh = FitState.fresh(early_stopping)
+        same_optimizer = self.config is not None and _optimizer_part(
+            self.config
+        ) == _optimizer_part(config)
+        return replace(
+            self,
+            best_loss=fresh.best_loss,
+            no_improvement_count=0,
+            validation_scores=fresh.validation_scores,
+            best_validation_score=fresh.best_validation_score,
+            best_params=None,
+            config=config,
+            optimizer=self.optimizer if same_optimizer else fresh_optimizer,
+            style=self.style if self.config == config else fresh_style,
+        )
+
     def solver_state_for(self, config):
         """``(optimizer, style)`` memory if made by ``config``, else None."""
         if self.config is None or self.config != config:
@@ -109,6 +136,15 @@ def solver_config(est, n_params, dtype):
         ("l1_ratio", float(est.l1_ratio) if est.penalty == "elasticnet" else None),
         ("penalize_intercepts", bool(est.penalize_intercepts)),
     )
+
+
+# The entries of ``solver_config`` that belong to the style, not the optimizer.
+_STYLE_KEYS = ("penalty_style", "penalty", "l1_ratio", "penalize_intercepts")
+
+
+def _optimizer_part(config):
+    """``config`` without its style entries: what the optimizer's memory needs."""
+    return tuple(item for item in config if item[0] not in _STYLE_KEYS)
 
 
 def _optimizer_settings(est):
