@@ -10,7 +10,6 @@ from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
-from threadpoolctl import threadpool_limits
 
 from sklearn_nnreg import RegularizedMLPClassifier, TrainingDivergedError
 
@@ -22,11 +21,6 @@ pytestmark = pytest.mark.filterwarnings(
 # Overflow on the way to a TrainingDivergedError is expected.
 diverging = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _single_threaded_blas():
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from sklearn.utils.estimator_checks import (
     check_param_validation,
     parametrize_with_checks,
 )
-from threadpoolctl import threadpool_limits
 
 from sklearn_nnreg import RegularizedMLPClassifier
 
@@ -75,13 +74,6 @@ INSTANCES = [
     ),
 ]
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _single_threaded_blas():
-    # The matrices here are tiny: BLAS threads only cost time, a lot of it
-    # when the machine is busy.
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

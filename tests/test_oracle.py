@@ -14,7 +14,6 @@ from sklearn.base import clone
 from sklearn.datasets import make_classification, make_multilabel_classification
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from sklearn_nnreg import RegularizedMLPClassifier
 
@@ -27,11 +26,6 @@ ALPHA_SK = 0.3  # large enough for the penalty to matter
 RTOL = 1e-6
 ATOL = 1e-10
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _single_threaded_blas():
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 def make_data(target):
