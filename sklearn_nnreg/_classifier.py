@@ -8,7 +8,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import _check_partial_fit_first_call, type_of_target
 
 from ._base import BaseRegularizedMLP
-from ._heads import HEADS
+from ._heads import losses_for
 from ._network import ACTIVATIONS
 from ._penalties import PENALTIES
 from ._styles import STYLES
@@ -23,7 +23,7 @@ from ._targets import (
     validate_input,
 )
 
-LOSSES = tuple(HEADS)
+LOSSES = losses_for("classification")
 
 
 class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
