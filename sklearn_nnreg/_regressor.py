@@ -344,6 +344,8 @@ class RegularizedMLPRegressor(RegressorMixin, BaseRegularizedMLP):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
+        # The Poisson deviance takes log(y): the checks then draw y > 0.
+        tags.target_tags.positive_only = self.loss == "poisson"
         return tags
 
 
