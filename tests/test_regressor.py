@@ -335,3 +335,59 @@ def test_persists_through_skops(small):
     buffer.seek(0)
     loaded = persist.load(buffer)
     np.testing.assert_array_equal(loaded.predict(X), reg.predict(X))
+
+
+# ------------------------------------------- the reliability guarantees hold
+def _interrupt_on_call(monkeypatch, owner, name, call):
+    original, calls = getattr(owner, name), []
+
+    def interrupted(*args, **kwargs):
+        calls.append(None)
+        if len(calls) == call:
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, interrupted)
+
+
+def test_an_interrupt_during_the_epochs_keeps_the_weights_so_far(small, monkeypatch):
+    from sklearn_nnreg._trainer import StochasticTrainer
+
+    X, y = small
+    params = dict(hidden_layer_sizes=(4,), random_state=0, tol=0)
+    reference = RegularizedMLPRegressor(max_iter=2, **params).fit(X, y)
+    _interrupt_on_call(monkeypatch, StochasticTrainer, "_epoch", 3)
+    with pytest.warns(UserWarning, match="Training interrupted by user"):
+        reg = RegularizedMLPRegressor(max_iter=10, **params).fit(X, y)
+    assert reg.n_iter_ == 2
+    np.testing.assert_array_equal(reg.predict(X), reference.predict(X))
+
+
+def test_an_interrupted_lbfgs_refit_keeps_the_previous_model(small, monkeypatch):
+    from sklearn_nnreg._network import Network
+
+    X, y = small
+    reg = RegularizedMLPRegressor(solver="lbfgs", max_iter=20, random_state=0)
+    before = reg.fit(X, y).predict(X)
+    _interrupt_on_call(monkeypatch, Network, "loss_gradient", 3)
+    with pytest.raises(KeyboardInterrupt):
+        reg.fit(X, 2 * y)
+    np.testing.assert_array_equal(reg.predict(X), before)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
+def test_all_zero_sample_weights_are_refused(small, solver):
+    X, y = small
+    with pytest.raises(ValueError, match="sample_weight .* is zero for every"):
+        RegularizedMLPRegressor(solver=solver).fit(X, y, sample_weight=np.zeros(60))
+
+
+def test_a_poisson_fit_whose_outputs_overflow_raises(small):
+    X, y = small
+    counts = np.round(np.abs(y))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(TrainingDivergedError, match="not finite|non-finite"):
+            RegularizedMLPRegressor("poisson", max_iter=3, random_state=0).fit(
+                X * 1e4, counts
+            )
