@@ -1,4 +1,7 @@
-"""Seconds per training epoch: RegularizedMLPClassifier vs MLPClassifier.
+"""Seconds per training epoch: our estimators vs scikit-learn's MLPs.
+
+Cases (a)-(c) time RegularizedMLPClassifier against MLPClassifier, case (d)
+RegularizedMLPRegressor against MLPRegressor.
 
 Both estimators and the matmul floor are timed in the same process, in turn
 (the order rotates every repeat), and the medians over ``--repeats`` are
@@ -52,7 +55,7 @@ in adam's own pass.
 
 Usage::
 
-    python benchmarks/bench_epoch.py [--quick] [--repeats N] [--cases a,b,c]
+    python benchmarks/bench_epoch.py [--quick] [--repeats N] [--cases a,b,c,d]
                                      [--blas-threads N] [--numpy-too]
                                      [--dtypes 64,32] [--solvers adam,sgd]
                                      [--variants none,l1-prox,l1-cumul]
@@ -71,12 +74,18 @@ from itertools import pairwise
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.datasets import load_digits, make_classification
+from sklearn.datasets import load_digits, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from sklearn_nnreg import RegularizedMLPClassifier, _kernels
+from sklearn_nnreg import RegularizedMLPClassifier, RegularizedMLPRegressor, _kernels
+
+# (ours, scikit-learn's) per task.
+ESTIMATORS = {
+    "classification": (RegularizedMLPClassifier, MLPClassifier),
+    "regression": (RegularizedMLPRegressor, MLPRegressor),
+}
 
 
 @dataclass
@@ -87,6 +96,13 @@ class Case:
     params: dict  # shared by both estimators; batch_size is required
     epochs: int
     quick_epochs: int
+    task: str = "classification"
+
+    @property
+    def n_outputs(self):
+        if self.task == "regression":
+            return 1 if self.y.ndim == 1 else self.y.shape[1]
+        return len(np.unique(self.y))
 
 
 def _cases():
@@ -133,20 +149,33 @@ def _cases():
         epochs=200,
         quick_epochs=30,
     )
-    return {"a": digits, "b": wide, "c": online}
+    X, y = make_regression(
+        n_samples=20000, n_features=100, n_informative=40, noise=1.0, random_state=0
+    )
+    regression = Case(
+        "(d) regression 20000x100, (256, 128), relu, adam, batch 256",
+        X,
+        y / y.std(),
+        dict(hidden_layer_sizes=(256, 128), solver="adam", batch_size=256),
+        epochs=8,
+        quick_epochs=2,
+        task="regression",
+    )
+    return {"a": digits, "b": wide, "c": online, "d": regression}
 
 
 def _estimators(case, epochs, sklearn_alpha=1e-4):
     common = dict(
         case.params, max_iter=epochs, tol=0.0, n_iter_no_change=np.inf, random_state=0
     )
-    ours = RegularizedMLPClassifier(
+    ours_class, theirs_class = ESTIMATORS[case.task]
+    ours = ours_class(
         alpha=sklearn_alpha / case.params["batch_size"],
         penalty="l2",
         penalty_style="gradient",
         **common,
     )
-    theirs = MLPClassifier(alpha=sklearn_alpha, **common)
+    theirs = theirs_class(alpha=sklearn_alpha, **common)
     return ours, theirs
 
 
@@ -189,7 +218,7 @@ def _matmul_floor(case, dtype=np.float64):
     every delta but the input layer's, at the shapes of the case (random data).
     """
     n, d = case.X.shape
-    units = [d, *case.params["hidden_layer_sizes"], len(np.unique(case.y))]
+    units = [d, *case.params["hidden_layer_sizes"], case.n_outputs]
     bs = case.params["batch_size"]
     rng = np.random.default_rng(0)
     coefs = [rng.standard_normal((a, b)).astype(dtype) for a, b in pairwise(units)]
@@ -293,7 +322,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer epochs")
     parser.add_argument("--repeats", type=int, default=5, help="fits per estimator")
-    parser.add_argument("--cases", default="a,b,c", help="comma-separated: a,b,c")
+    parser.add_argument("--cases", default="a,b,c,d", help="comma-separated: a,b,c,d")
     parser.add_argument(
         "--blas-threads", type=int, default=None, help="cap BLAS threads (both)"
     )

@@ -1,14 +1,16 @@
 """Neural-network L1/L2 regularization with an explicit penalty style.
 
-``RegularizedMLPClassifier`` is a drop-in replacement for scikit-learn's
-``MLPClassifier`` in which the penalty, its strength ``alpha`` and the way it is
-applied during training (``penalty_style``) are explicit hyperparameters.
+``RegularizedMLPClassifier`` and ``RegularizedMLPRegressor`` are drop-in
+replacements for scikit-learn's ``MLPClassifier`` and ``MLPRegressor`` in
+which the penalty, its strength ``alpha`` and the way it is applied during
+training (``penalty_style``) are explicit hyperparameters.
 """
 
 from ._classifier import RegularizedMLPClassifier
 from ._cv import RegularizedMLPClassifierCV
 from ._dask import DaskSetupError, dask_backend
 from ._grid import best_alpha_per_style, common_alpha, style_param_grid
+from ._regressor import RegularizedMLPRegressor
 from ._scoring import sparsity_scorer
 from ._trainer import TrainingDivergedError
 from ._translate import from_keras_l1_l2, to_keras_l1_l2, translate_alpha
@@ -19,6 +21,7 @@ __all__ = [
     "DaskSetupError",
     "RegularizedMLPClassifier",
     "RegularizedMLPClassifierCV",
+    "RegularizedMLPRegressor",
     "TrainingDivergedError",
     "best_alpha_per_style",
     "common_alpha",

@@ -1,28 +1,17 @@
 """``RegularizedMLPClassifier``: the scikit-learn shell around the trainer."""
 
-import dataclasses
-import warnings
-from contextlib import contextmanager
-from numbers import Integral, Real
-
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.base import ClassifierMixin
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import _check_partial_fit_first_call, type_of_target
-from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._heads import HEADS, make_head
-from ._layout import Layout
-from ._lbfgs import fit_lbfgs
-from ._network import ACTIVATIONS, DERIVATIVES, Network, forward
-from ._optimizers import make_optimizer
-from ._penalties import PENALTIES, make_penalty
-from ._state import FitState, solver_config
-from ._styles import STYLES, Style
+from ._base import BaseRegularizedMLP
+from ._heads import losses_for
+from ._network import ACTIVATIONS
+from ._penalties import PENALTIES
+from ._styles import STYLES
 from ._targets import (
     apply_class_weight,
     binarize,
@@ -33,13 +22,11 @@ from ._targets import (
     is_single_class,
     validate_input,
 )
-from ._trainer import StochasticConfig, StochasticTrainer, TrainingDivergedError
 
-_STOCHASTIC_SOLVERS = ("sgd", "adam")
-LOSSES = tuple(HEADS)
+LOSSES = losses_for("classification")
 
 
-class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
+class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
     """Multi-layer perceptron classifier with an explicit penalty style.
 
     A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`
@@ -247,42 +234,7 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "activation": [StrOptions(set(DERIVATIVES))],
-        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [
-            StrOptions({"auto"}),
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "power_t": [Interval(Real, 0, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
-        "nesterovs_momentum": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [
-            Interval(Integral, 1, None, closed="left"),
-            Options(Real, {np.inf}),
-        ],
-        "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "penalty": [StrOptions(set(PENALTIES)), None],
-        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
-        "penalty_style": [StrOptions(STYLES.keys())],  # live: the registry
-        "penalize_intercepts": ["boolean"],
+        **BaseRegularizedMLP._parameter_constraints,
         "loss": [StrOptions(set(LOSSES))],
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
@@ -320,34 +272,36 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         loss="log_loss",
         class_weight=None,
     ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.solver = solver
-        self.alpha = alpha
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.max_fun = max_fun
-        self.penalty = penalty
-        self.l1_ratio = l1_ratio
-        self.penalty_style = penalty_style
-        self.penalize_intercepts = penalize_intercepts
-        self.loss = loss
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+            penalty=penalty,
+            l1_ratio=l1_ratio,
+            penalty_style=penalty_style,
+            penalize_intercepts=penalize_intercepts,
+            loss=loss,
+        )
         self.class_weight = class_weight
 
     # ------------------------------------------------------------------ fit
@@ -421,88 +375,6 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
                 )
             return self._fit(X, y, sample_weight, incremental=True)
 
-    def _continue_path(self, X, y, sample_weight=None):
-        """Private hook of the regularization path (``_path.py``).
-
-        ``fit`` from the current weights (``warm_start=True``) that keeps the
-        solver's memory as ``partial_fit`` does, the optimizer's always and
-        the style's under the same ``penalty_style``, but restarts the
-        stopping rule, so that the point gets its own ``max_iter`` epochs
-        (see :meth:`FitState.for_path_point`).
-        """
-        self._path_point = True
-        try:
-            return self.fit(X, y, sample_weight)
-        finally:
-            del self._path_point
-
-    @contextmanager
-    def _unchanged_on_failure(self):
-        """Undo every attribute a failed or interrupted fit set.
-
-        An unfitted estimator stays unfitted (``NotFittedError``, not a
-        half-set model) and a fitted one keeps its previous, finite weights.
-        ``KeyboardInterrupt`` counts as a failure too, except during the
-        epochs of sgd and adam, where the trainer keeps the weights reached
-        so far (as MLPClassifier does) and the fit returns normally.
-        Fits never modify stored arrays in place, so a shallow copy suffices.
-        """
-        saved = self.__dict__.copy()
-        try:
-            yield
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(saved)
-            raise
-
-    def _check_solver(self):
-        if self.solver not in _STOCHASTIC_SOLVERS:
-            raise AttributeError(
-                "partial_fit is only available for the stochastic solvers "
-                f"'sgd' and 'adam', not solver={self.solver!r}."
-            )
-        return True
-
-    def _fit(self, X, y, sample_weight, incremental):
-        hidden = self._hidden_sizes()
-        penalty = self._resolve_penalty()
-        self._check_early_stopping(incremental)
-        first_pass = not hasattr(self, "coefs_") or (
-            not self.warm_start and not incremental
-        )
-        X, Y, sample_weight = self._prepare_data(
-            X, y, sample_weight, incremental, first_pass
-        )
-        layout = Layout([X.shape[1], *hidden, Y.shape[1]])
-        rng = check_random_state(self.random_state)
-        if first_pass:
-            flat = self._initialize(layout, Y, rng, X.dtype)
-        else:
-            flat = self._packed_weights(layout, X.dtype)
-        network = Network(layout, self.activation, self.out_activation_, self.loss)
-        if self.solver == "lbfgs":
-            self._run_lbfgs(network, flat, X, Y, sample_weight, penalty)
-        else:
-            self._run_stochastic(
-                network, flat, X, Y, sample_weight, penalty, rng, incremental
-            )
-        self._check_finite_model(network, flat, X, penalty)
-        self._set_weights(layout, flat)
-        return self
-
-    def _check_early_stopping(self, incremental):
-        if not self.early_stopping:
-            return
-        if incremental:
-            raise ValueError("partial_fit does not support early_stopping=True")
-        if self.validation_fraction == 0:
-            raise ValueError(
-                "early_stopping=True holds out validation_fraction of the data "
-                "to score each epoch, but validation_fraction=0.0 holds out "
-                "nothing. Use validation_fraction > 0 (e.g. 0.1), or "
-                "early_stopping=False."
-            )
-
     def _prepare_data(self, X, y, sample_weight, incremental, first_pass):
         """Validated X, 0/1 targets Y and the weights of the samples."""
         X, y = validate_input(self, X, y, reset=first_pass)
@@ -524,259 +396,15 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         check_weights_not_all_zero(sample_weight)
         return X, Y, sample_weight
 
-    def _check_finite_model(self, network, flat, X, penalty):
-        """Refuse a model whose weights or outputs on its data are not finite.
-
-        The divergence checks of the epochs look at each batch's loss before
-        its step, so the last step of a run can still blow the weights up.
-        """
-        with np.errstate(all="ignore"):
-            finite = (
-                np.isfinite(flat).all()
-                and np.isfinite(network.predict_output(flat, X)).all()
-            )
-        if finite:
-            return
-        if self.solver == "lbfgs":
-            hint = f"alpha (now {self.alpha})"
-        else:
-            hint = self._divergence_hint(penalty)
-        raise TrainingDivergedError(
-            "Training diverged: the fitted model's weights or its outputs on the "
-            "training data are not finite. Scale the inputs (for example with "
-            f"StandardScaler), or lower {hint}."
-        )
-
-    def _hidden_sizes(self):
-        sizes = self.hidden_layer_sizes
-        if not hasattr(sizes, "__iter__"):
-            sizes = [sizes]
-        sizes = list(sizes)
-        if any(not isinstance(s, Integral) or s <= 0 for s in sizes):
-            raise ValueError(
-                f"hidden_layer_sizes must be positive integers, got {sizes}."
-            )
-        return [int(s) for s in sizes]
-
-    def _initialize(self, layout, Y, rng, dtype):
-        """Glorot-uniform weights, drawn exactly as MLPClassifier draws them."""
-        self.n_outputs_ = Y.shape[1]
-        self.n_layers_ = layout.n_layers
+    def _output_activation(self, Y):
         if self._label_binarizer.y_type_ == "multiclass":
-            self.out_activation_ = "softmax"
-        else:
-            self.out_activation_ = "logistic"
-        factor = 2.0 if self.activation == "logistic" else 6.0
-        coefs, intercepts = [], []
-        for fan_in, fan_out in layout.coef_shapes:
-            bound = np.sqrt(factor / (fan_in + fan_out))
-            coefs.append(rng.uniform(-bound, bound, (fan_in, fan_out)))
-            intercepts.append(rng.uniform(-bound, bound, fan_out))
-        self.n_iter_ = 0
-        self.t_ = 0
-        self.__dict__.pop("_fit_state", None)
-        return layout.pack(coefs, intercepts, dtype)
+            return "softmax"
+        return "logistic"
 
-    def _packed_weights(self, layout, dtype):
-        """A copy of the current weights (so a failed fit changes nothing)."""
-        shapes = [c.shape for c in self.coefs_]
-        if shapes != layout.coef_shapes:
-            raise ValueError(
-                "warm_start and partial_fit need the same network shape as the "
-                f"previous fit: its weights have shapes {shapes}, the current "
-                f"data and hidden_layer_sizes need {layout.coef_shapes}. Set "
-                "warm_start=False to start afresh."
-            )
-        return layout.pack(self.coefs_, self.intercepts_, dtype)
-
-    def _set_weights(self, layout, flat):
-        self.coefs_ = layout.coefs(flat)
-        self.intercepts_ = layout.intercepts(flat)
-        self.sparsity_ = float(np.mean(flat[: layout.n_coef] == 0))
-
-    # -------------------------------------------------------- penalty rules
-    def _resolve_penalty(self):
-        """The penalty object, after checking the penalty/style/solver combination."""
-        STYLES[self.penalty_style].check(
-            self.penalty, self.alpha, self.solver, self.l1_ratio, stacklevel=4
-        )
-        return make_penalty(self.penalty, self.l1_ratio)
-
-    def _make_style(self, penalty):
-        if penalty is None:
-            return Style(None, 0.0, self.learning_rate_init)
-        return STYLES[self.penalty_style](penalty, self.alpha, self.learning_rate_init)
-
-    # -------------------------------------------------------------- solvers
-    def _run_lbfgs(self, network, flat, X, Y, sample_weight, penalty):
-        trial = flat.copy()
-        result = fit_lbfgs(
-            network,
-            trial,
-            X,
-            Y,
-            sample_weight,
-            penalty,
-            self.alpha,
-            network.layout.penalized_slice(self.penalize_intercepts),
-            {"maxiter": self.max_iter, "maxfun": self.max_fun, "gtol": self.tol},
-        )
-        if not np.isfinite(trial).all() or not np.isfinite(result.fun):
-            raise TrainingDivergedError(
-                "lbfgs produced non-finite weights or loss. Scale the inputs "
-                "(for example with StandardScaler) or lower alpha."
-            )
-        flat[...] = trial
-        self.n_iter_ = min(int(result.nit), self.max_iter)
-        self.loss_ = float(result.fun)
-
-    def _run_stochastic(
-        self, network, flat, X, Y, sample_weight, penalty, rng, incremental
-    ):
-        optimizer = make_optimizer(self, flat.size, flat.dtype)
-        style = self._make_style(penalty)
-        pen_size = flat[network.layout.penalized_slice(self.penalize_intercepts)].size
-        fresh_style = style.init_state(
-            pen_size, flat.dtype, optimizer.per_coordinate_step
-        )
-        config = solver_config(self, flat.size, flat.dtype)
-        state = self._state_for_fit(config, incremental, optimizer, fresh_style)
-        validation = None
-        if self.early_stopping:
-            X, Y, sample_weight, validation = self._split_validation(
-                X, Y, sample_weight, rng
-            )
-            if state.best_params is None:
-                state.best_params = flat.copy()
-        trainer = StochasticTrainer(
-            network,
-            optimizer,
-            style,
-            penalty,
-            self._stochastic_config(X.shape[0], incremental),
-            self._divergence_hint(penalty),
-        )
-        state = trainer.run(flat, X, Y, sample_weight, rng, state, validation)
-        self._store_state(state)
-
-    def _stochastic_config(self, n_samples, incremental):
-        if self.batch_size == "auto":
-            batch_size = min(200, n_samples)
-        else:
-            if self.batch_size > n_samples:
-                warnings.warn(
-                    "Got `batch_size` less than 1 or larger than sample size. "
-                    "It is going to be clipped",
-                    stacklevel=5,
-                )
-            batch_size = int(np.clip(self.batch_size, 1, n_samples))
-        return StochasticConfig(
-            batch_size=batch_size,
-            max_iter=self.max_iter,
-            shuffle=self.shuffle,
-            tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
-            early_stopping=self.early_stopping,
-            verbose=bool(self.verbose),
-            incremental=incremental,
-            penalize_intercepts=self.penalize_intercepts,
-        )
-
-    def _divergence_hint(self, penalty):
-        hint = f"learning_rate_init (now {self.learning_rate_init})"
-        if penalty is not None and STYLES[self.penalty_style].alpha_can_diverge:
-            hint += f" or alpha (now {self.alpha})"
-        return hint
-
-    def _split_validation(self, X, Y, sample_weight, rng):
-        """Hold out validation data exactly as MLPClassifier does."""
+    def _validation_stratify(self, Y):
         # On the boolean indicator, as MLPClassifier does (the same split, and
         # the same class names in train_test_split's errors).
-        stratify = Y.astype(bool) if Y.shape[1] == 1 else None
-        arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
-        parts = train_test_split(
-            *arrays,
-            random_state=rng,
-            test_size=self.validation_fraction,
-            stratify=stratify,
-        )
-        X_train, X_val, Y_train, Y_val = parts[:4]
-        sw_train, sw_val = parts[4:] if sample_weight is not None else (None, None)
-        if X_val.shape[0] < 2:
-            raise ValueError(
-                "The validation set is too small. Increase 'validation_fraction' "
-                "or the size of your dataset."
-            )
-        if sw_val is not None and not sw_val.any():
-            raise ValueError(
-                "sample_weight is zero for every sample of the validation data "
-                "that early_stopping holds out (validation_fraction="
-                f"{self.validation_fraction}), so it cannot be scored. Give more "
-                "samples a positive weight, or change validation_fraction or "
-                "random_state."
-            )
-        check_weights_not_all_zero(sw_train, "the data left to train on")
-        return X_train, Y_train, sw_train, (X_val, Y_val, sw_val)
-
-    def _state_for_fit(self, config, incremental, optimizer, fresh_style):
-        """The FitState this fit starts from: a copy, never the stored one.
-
-        Book-keeping carries over from the previous fit (as in MLPClassifier);
-        the solver's memory only to ``partial_fit`` under the same
-        configuration, else it starts afresh, as ``warm_start`` does.
-        """
-        stored = getattr(self, "_fit_state", None)
-        if stored is None:
-            state = FitState.fresh(self.early_stopping)
-        else:
-            state = FitState.from_plain(stored)
-            if (state.validation_scores is not None) != self.early_stopping:
-                state = self._restart_stopping_rule(state)
-        if self.__dict__.get("_path_point", False):  # see _continue_path
-            fresh_optimizer = optimizer.init_state()
-            return state.for_path_point(
-                config, fresh_optimizer, fresh_style, self.early_stopping
-            )
-        if not incremental or state.solver_state_for(config) is None:
-            state.config = config
-            state.optimizer, state.style = optimizer.init_state(), fresh_style
-        return state
-
-    def _restart_stopping_rule(self, state):
-        """``state`` with fresh stopping book-keeping: early_stopping changed."""
-        fresh = FitState.fresh(self.early_stopping)
-        return dataclasses.replace(
-            state,
-            best_loss=fresh.best_loss,
-            no_improvement_count=0,
-            validation_scores=fresh.validation_scores,
-            best_validation_score=fresh.best_validation_score,
-            best_params=None,
-        )
-
-    def _store_state(self, state):
-        self.n_iter_ = state.n_iter
-        self.t_ = state.t
-        self.loss_ = state.loss
-        self.loss_curve_ = list(state.loss_curve)
-        self.best_loss_ = state.best_loss
-        scores = state.validation_scores
-        self.validation_scores_ = None if scores is None else list(scores)
-        self.best_validation_score_ = state.best_validation_score
-        self._fit_state = state.to_plain()
-
-    # -------------------------------------------------------------- predict
-    def _output(self, X):
-        check_is_fitted(self)
-        X = validate_data(
-            self,
-            X,
-            accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
-            reset=False,
-        )
-        head = make_head(self.loss, self.out_activation_)
-        return forward(self.coefs_, self.intercepts_, X, self.activation, head)
+        return Y.astype(bool) if Y.shape[1] == 1 else None
 
     def predict(self, X):
         """Predict class labels for X.
@@ -832,19 +460,6 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         """
         proba = self.predict_proba(X)
         return np.log(proba, out=proba)
-
-    @property
-    def feature_importances_(self):
-        """L2 norm of each input's outgoing first-layer weights.
-
-        Zero exactly for an input whose weights are all exactly zero, so
-        :class:`sklearn.feature_selection.SelectFromModel` can drop inputs
-        that an L1 penalty has cut off.  Fit with ``solver='lbfgs'`` for
-        that: element-wise L1 under sgd or adam zeroes single weights long
-        before it zeroes a whole input's row.
-        """
-        check_is_fitted(self)
-        return np.linalg.norm(self.coefs_[0], axis=1)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

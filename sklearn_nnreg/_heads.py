@@ -13,7 +13,8 @@ equal to ``MLPClassifier``'s.
 """
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, xlogy
+from sklearn.metrics import r2_score
 
 # Clipping bounds of the probabilities, [eps, 1 - eps], per float type: the
 # log losses clip as scikit-learn does, so that log(0) never occurs (maximum
@@ -59,6 +60,8 @@ class Head:
     loss = None
     #: The output activation's name (the estimator's ``out_activation_``).
     out_activation = None
+    #: ``'classification'`` or ``'regression'``: which estimator uses it.
+    task = "classification"
 
     def activation_scratch(self, n_rows, n_outputs, dtype):
         """Scratch for :meth:`activate` on a batch of ``n_rows`` (or None)."""
@@ -205,12 +208,65 @@ class LogisticSquaredError(_SquaredError, _Logistic):
         delta *= 1 - output
 
 
+class _Regression(Head):
+    """Real-valued outputs, scored by R² (uniform average over outputs).
+
+    R² is what ``MLPRegressor`` scores its early-stopping validation data
+    with, so the same epoch stops the same fit.
+    """
+
+    task = "regression"
+
+    def score(self, output, Y, sample_weight=None):
+        return float(r2_score(Y, output, sample_weight=sample_weight))
+
+
+class IdentitySquaredError(_SquaredError, _CanonicalLink, _Regression):
+    """Identity output with ``1/2 sum_k (o_k - t_k)**2`` per sample.
+
+    The loss is summed over the outputs and averaged over samples, so its
+    value and its gradient agree for several outputs too.  (``MLPRegressor``
+    averages the value over outputs but sums the gradient over them.)
+    """
+
+    out_activation = "identity"
+
+    def activate(self, z, scratch=None):
+        pass  # the outputs are the pre-activations
+
+
+class ExpPoisson(_CanonicalLink, _Regression):
+    """Exp output (log link) with half the Poisson deviance per output unit.
+
+    ``sum_k t_k log(t_k / o_k) - t_k + o_k`` per sample, as ``MLPRegressor``
+    computes it (``t log t`` is 0 at t = 0); its derivative in the
+    pre-activation is ``o - t``, the canonical link's.
+    """
+
+    loss = "poisson"
+    out_activation = "exp"
+
+    def activate(self, z, scratch=None):
+        np.exp(z, out=z)
+
+    def mean_loss(self, output, Y, scratch, weights=None):
+        np.divide(Y, output, out=scratch)
+        xlogy(Y, scratch, out=scratch)
+        scratch -= Y
+        scratch += output
+        if weights is None:
+            return float(np.add.reduce(scratch, axis=None)) / output.shape[0]
+        return float(np.dot(weights, scratch).sum())
+
+
 HEADS = {
     "log_loss": {"softmax": SoftmaxLogLoss, "logistic": LogisticLogLoss},
     "squared_error": {
         "softmax": SoftmaxSquaredError,
         "logistic": LogisticSquaredError,
+        "identity": IdentitySquaredError,
     },
+    "poisson": {"exp": ExpPoisson},
 }
 """``{loss: {output activation: head class}}``; the keys are the public
 ``loss`` values and the estimator's ``out_activation_`` values."""
@@ -219,3 +275,20 @@ HEADS = {
 def make_head(loss, out_activation):
     """The head for a public ``loss`` and an output activation."""
     return HEADS[loss][out_activation]()
+
+
+def losses_for(task):
+    """The public ``loss`` values with a head for ``task``, in registry order."""
+    return tuple(
+        loss
+        for loss, by_activation in HEADS.items()
+        if any(head.task == task for head in by_activation.values())
+    )
+
+
+def regression_output(loss):
+    """The output activation of a regression ``loss`` (one per loss)."""
+    (activation,) = (
+        name for name, head in HEADS[loss].items() if head.task == "regression"
+    )
+    return activation

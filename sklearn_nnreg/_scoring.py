@@ -20,8 +20,9 @@ def sparsity_scorer(estimator, X=None, y=None):
     Parameters
     ----------
     estimator : estimator
-        A fitted :class:`~sklearn_nnreg.RegularizedMLPClassifier`, or a
-        pipeline whose last step is one.
+        A fitted :class:`~sklearn_nnreg.RegularizedMLPClassifier` or
+        :class:`~sklearn_nnreg.RegularizedMLPRegressor`, or a pipeline whose
+        last step is one.
     X : array-like, default=None
         Ignored.
     y : array-like, default=None
@@ -56,8 +57,8 @@ def sparsity_scorer(estimator, X=None, y=None):
     final = _final_estimator(estimator)
     if not hasattr(final, "sparsity_"):
         raise TypeError(
-            "sparsity_scorer needs a fitted RegularizedMLPClassifier (or a "
-            f"pipeline ending in one); got {type(final).__name__}, which has no "
-            "sparsity_ attribute."
+            "sparsity_scorer needs a fitted RegularizedMLPClassifier or "
+            "RegularizedMLPRegressor (or a pipeline ending in one); got "
+            f"{type(final).__name__}, which has no sparsity_ attribute."
         )
     return float(final.sparsity_)

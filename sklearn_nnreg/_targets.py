@@ -39,6 +39,34 @@ def validate_input(est, X, y, reset):
     return X, y
 
 
+def validate_regression_input(est, X, y, loss, reset):
+    """``X`` and numeric ``y`` checked as ``MLPRegressor`` checks them.
+
+    A column vector ``y`` becomes 1-d (with scikit-learn's warning).
+    ``loss='poisson'`` needs targets that are non-negative: its deviance
+    takes ``log(y)``, and a negative target would poison every step.
+    """
+    X, y = validate_data(
+        est,
+        X,
+        y,
+        accept_sparse=["csr", "csc"],
+        multi_output=True,
+        y_numeric=True,
+        dtype=(np.float64, np.float32),
+        reset=reset,
+    )
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = column_or_1d(y, warn=True)
+    if loss == "poisson" and (y < 0).any():
+        raise ValueError(
+            f"loss='poisson' needs non-negative targets (counts or rates); y "
+            f"has values down to {y.min()!r}. Shift or transform y, or use "
+            "loss='squared_error'."
+        )
+    return X, y
+
+
 def fit_label_binarizer(y):
     """The encoder of the labels in ``y`` (or of the classes listed in ``y``)."""
     return LabelBinarizer().fit(y)

@@ -16,7 +16,7 @@ EXTERNAL_CONVENTIONS = ("sklearn", "keras", "pytorch_sgd", "pytorch_adamw")
 _PENALTIES = ("l1", "l2", "elasticnet")
 # Why an external convention has no L1 part.
 _L2_ONLY = {
-    "sklearn": "MLPClassifier's alpha is an L2 penalty only",
+    "sklearn": "scikit-learn's MLP alpha is an L2 penalty only",
     "pytorch_sgd": "PyTorch's weight_decay is an L2 penalty only",
     "pytorch_adamw": "AdamW's weight_decay is an L2 decay only",
 }
@@ -124,8 +124,9 @@ def translate_alpha(
         convention:
 
         ``'sklearn'``
-            ``MLPClassifier``'s alpha: ``1/2 alpha sum w**2`` divided by the
-            minibatch size (sgd, adam) or by n_samples (lbfgs); L2 only. Pass
+            ``MLPClassifier``'s and ``MLPRegressor``'s alpha:
+            ``1/2 alpha sum w**2`` divided by the minibatch size (sgd, adam)
+            or by n_samples (lbfgs); L2 only. Pass
             exactly one of ``batch_size`` or ``n_samples`` (with sample weights
             scikit-learn divides by their sum: pass that as ``n_samples``).
         ``'keras'``

@@ -2,9 +2,10 @@
 
 ``pickle`` runs whatever code a file names; ``skops.io`` loads only types
 that are known to be safe or that the caller trusts.  A fitted
-``RegularizedMLPClassifier`` holds only numpy arrays, plain Python values and
-a scikit-learn ``LabelBinarizer`` (trusted by skops), so the one type to
-trust is the estimator class itself: :func:`trusted_types` lists it.
+``RegularizedMLPClassifier`` or ``RegularizedMLPRegressor`` holds only numpy
+arrays, plain Python values and (the classifier) a scikit-learn
+``LabelBinarizer``, trusted by skops, so the types to trust are the estimator
+classes themselves: :func:`trusted_types` lists them.
 
 Needs the ``[persist]`` extra: ``pip install "sklearn_nnreg[persist]"``.
 
@@ -24,8 +25,9 @@ INSTALL_HINT = 'pip install "sklearn_nnreg[persist]"'
 
 def _estimator_classes():
     from ._classifier import RegularizedMLPClassifier
+    from ._regressor import RegularizedMLPRegressor
 
-    return (RegularizedMLPClassifier,)
+    return (RegularizedMLPClassifier, RegularizedMLPRegressor)
 
 
 def trusted_types():
@@ -39,13 +41,14 @@ def trusted_types():
     -------
     types : list of str
         Fully qualified type names, e.g.
-        ``['sklearn_nnreg._classifier.RegularizedMLPClassifier']``.
+        ``'sklearn_nnreg._classifier.RegularizedMLPClassifier'``.
 
     Examples
     --------
     >>> from sklearn_nnreg.persist import trusted_types
-    >>> trusted_types()
-    ['sklearn_nnreg._classifier.RegularizedMLPClassifier']
+    >>> trusted_types()  # doctest: +NORMALIZE_WHITESPACE
+    ['sklearn_nnreg._classifier.RegularizedMLPClassifier',
+     'sklearn_nnreg._regressor.RegularizedMLPRegressor']
     """
     return [f"{cls.__module__}.{cls.__qualname__}" for cls in _estimator_classes()]
 

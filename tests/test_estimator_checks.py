@@ -14,7 +14,7 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from sklearn_nnreg import RegularizedMLPClassifier
+from sklearn_nnreg import RegularizedMLPClassifier, RegularizedMLPRegressor
 
 COMMON = dict(hidden_layer_sizes=(8,), random_state=0)
 
@@ -75,15 +75,72 @@ INSTANCES = [
 ]
 
 
+# The regressor: one instance per style, both losses, every solver.  The
+# checks' regression targets are unscaled, hence sgd's small rate.
+REGRESSOR_INSTANCES = [
+    RegularizedMLPRegressor(
+        **COMMON, solver="sgd", learning_rate_init=2e-3, max_iter=200,
+        penalty="l2", alpha=1e-3, penalty_style="gradient",
+    ),
+    RegularizedMLPRegressor(
+        **COMMON, solver="adam", learning_rate_init=0.05, max_iter=60,
+        penalty="l1", alpha=1e-4, penalty_style="decoupled",
+    ),
+    RegularizedMLPRegressor(
+        **COMMON, solver="adam", learning_rate_init=0.05, max_iter=60,
+        penalty="l2", alpha=0.9999, penalty_style="multiplicative",
+    ),
+    RegularizedMLPRegressor(
+        **COMMON, solver="adam", learning_rate_init=0.05, max_iter=60,
+        penalty="l1", alpha=1e-4, penalty_style="proximal",
+    ),
+    RegularizedMLPRegressor(
+        **COMMON, solver="sgd", learning_rate_init=2e-3, max_iter=200,
+        penalty="elasticnet", l1_ratio=0.5, alpha=1e-4,
+        penalty_style="cumulative",
+    ),
+    RegularizedMLPRegressor(
+        "poisson", **COMMON, solver="adam", learning_rate_init=0.05,
+        max_iter=60, penalty="l2", alpha=1e-4,
+    ),
+    RegularizedMLPRegressor(
+        **COMMON, solver="lbfgs", max_iter=100, penalty="l1", alpha=1e-5,
+        activation="tanh",
+    ),
+]
+
+ALL_INSTANCES = INSTANCES + REGRESSOR_INSTANCES
+
+
+def _expected_failures(estimator):
+    """Checks whose fixed settings contradict a regressor's parameters."""
+    if not isinstance(estimator, RegularizedMLPRegressor):
+        return {}
+    if estimator.loss == "poisson":
+        return {
+            "check_regressor_multioutput": "draws negative targets (ignoring "
+            "the positive_only tag), which the Poisson deviance refuses"
+        }
+    if estimator.penalty_style == "multiplicative":
+        return {
+            "check_regressors_train": "sets alpha=0.01 for 'linear "
+            "regressors': under 'multiplicative' that keeps 1% of each "
+            "weight per step"
+        }
+    return {}
+
+
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@parametrize_with_checks(INSTANCES)
+@parametrize_with_checks(ALL_INSTANCES, expected_failed_checks=_expected_failures)
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
 
 
 @pytest.mark.parametrize(
-    "estimator", INSTANCES, ids=lambda est: f"{est.solver}-{est.penalty_style}"
+    "estimator",
+    ALL_INSTANCES,
+    ids=lambda est: f"{type(est).__name__}-{est.solver}-{est.penalty_style}",
 )
 def test_param_validation_check_passes(estimator):
     check_param_validation(type(estimator).__name__, estimator)
@@ -96,3 +153,12 @@ def test_every_style_and_loss_has_an_instance():
     }
     assert {est.loss for est in INSTANCES} == {"log_loss", "squared_error"}
     assert {est.solver for est in INSTANCES} == {"sgd", "adam", "lbfgs"}
+
+
+def test_every_style_and_loss_has_a_regressor_instance():
+    styles = {est.penalty_style for est in REGRESSOR_INSTANCES}
+    assert styles == {
+        "gradient", "decoupled", "multiplicative", "proximal", "cumulative",
+    }
+    assert {est.loss for est in REGRESSOR_INSTANCES} == {"squared_error", "poisson"}
+    assert {est.solver for est in REGRESSOR_INSTANCES} == {"sgd", "adam", "lbfgs"}

@@ -2,11 +2,14 @@
 
 import numpy as np
 import pytest
+from sklearn.metrics import r2_score
+from sklearn.neural_network._base import poisson_loss, squared_loss
 
 from sklearn_nnreg._classifier import RegularizedMLPClassifier
-from sklearn_nnreg._heads import HEADS, Head, make_head
+from sklearn_nnreg._heads import HEADS, Head, losses_for, make_head
 from sklearn_nnreg._layout import Layout
 from sklearn_nnreg._network import Network
+from sklearn_nnreg._regressor import RegularizedMLPRegressor
 
 ALL_HEADS = [(loss, activation) for loss, by in HEADS.items() for activation in by]
 
@@ -15,6 +18,10 @@ def _problem(activation, rng, n=5, k=3):
     z = rng.normal(size=(n, k))
     if activation == "softmax":
         Y = np.eye(k)[rng.integers(0, k, n)]
+    elif activation == "identity":
+        Y = rng.normal(size=(n, k))
+    elif activation == "exp":
+        Y = rng.poisson(2.0, (n, k)).astype(float)  # zeros included
     else:
         Y = (rng.random((n, k)) > 0.5).astype(float)
     return z, Y
@@ -67,9 +74,34 @@ def test_heads_score_held_out_data_by_their_decision_rule():
     assert make_head("squared_error", "logistic").score(output, labels) == 1.0
 
 
-def test_the_loss_parameter_lists_the_registered_losses():
+def test_the_loss_parameters_list_the_registered_losses_of_their_task():
     allowed = RegularizedMLPClassifier._parameter_constraints["loss"][0].options
-    assert set(allowed) == set(HEADS)
+    assert set(allowed) == set(losses_for("classification"))
+    assert set(allowed) == {"log_loss", "squared_error"}
+    allowed = RegularizedMLPRegressor._parameter_constraints["loss"][0].options
+    assert set(allowed) == {"squared_error", "poisson"}
+    assert set(losses_for("classification")) | set(losses_for("regression")) == set(
+        HEADS
+    )
+
+
+def test_regression_losses_relate_to_mlp_regressors_as_documented():
+    rng = np.random.default_rng(3)
+    output = rng.uniform(0.5, 3.0, (7, 3))
+    Y = rng.poisson(1.5, (7, 3)).astype(float)
+    weights = rng.uniform(0.1, 1.0, 7)
+    scratch = np.empty_like(output)
+    for sw, ours_weights in [(None, None), (weights, weights / weights.sum())]:
+        squared = make_head("squared_error", "identity")
+        # scikit-learn averages the squared error over outputs; we sum.
+        assert squared.mean_loss(output, Y, scratch, ours_weights) == pytest.approx(
+            3 * squared_loss(Y, output, sw), rel=1e-12
+        )
+        poisson = make_head("poisson", "exp")
+        assert poisson.mean_loss(output, Y, scratch, ours_weights) == pytest.approx(
+            poisson_loss(Y, output, sw), rel=1e-12
+        )
+    assert squared.score(output, Y) == pytest.approx(r2_score(Y, output))
 
 
 class IdentitySquaredError(Head):

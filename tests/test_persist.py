@@ -8,7 +8,7 @@ from sklearn.datasets import load_digits
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_nnreg import RegularizedMLPClassifier, persist
+from sklearn_nnreg import RegularizedMLPClassifier, RegularizedMLPRegressor, persist
 
 sio = pytest.importorskip(
     "skops.io", reason='skops is not installed: pip install "sklearn_nnreg[persist]"'
@@ -67,23 +67,31 @@ def _assert_same_state(a, b, path="est"):
         assert a == b, f"{path}: {a!r} != {b!r}"
 
 
+CLASSIFIER = "sklearn_nnreg._classifier.RegularizedMLPClassifier"
+
+
 def _round_trip(est):
     return sio.loads(sio.dumps(est), trusted=persist.trusted_types())
 
 
-def test_trusted_types_name_the_estimator_class():
+def test_trusted_types_name_the_estimator_classes():
     names = persist.trusted_types()
-    assert names == ["sklearn_nnreg._classifier.RegularizedMLPClassifier"]
-    module, _, name = names[0].rpartition(".")
-    cls = getattr(__import__(module, fromlist=[name]), name)
-    assert cls is RegularizedMLPClassifier
+    assert names == [
+        "sklearn_nnreg._classifier.RegularizedMLPClassifier",
+        "sklearn_nnreg._regressor.RegularizedMLPRegressor",
+    ]
+    classes = []
+    for full_name in names:
+        module, _, name = full_name.rpartition(".")
+        classes.append(getattr(__import__(module, fromlist=[name]), name))
+    assert classes == [RegularizedMLPClassifier, RegularizedMLPRegressor]
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_only_the_estimator_class_needs_trust(case):
     """skops trusts everything in the fitted state: arrays, plain values, sklearn."""
     clf = _fit(case)
-    assert sio.get_untrusted_types(data=sio.dumps(clf)) == persist.trusted_types()
+    assert sio.get_untrusted_types(data=sio.dumps(clf)) == [CLASSIFIER]
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -131,7 +139,7 @@ def test_string_labels_and_a_pipeline(tmp_path):
     pipe.fit(X, LABELS[Y])
     path = tmp_path / "pipe.skops"
     persist.dump(pipe, path)
-    assert sio.get_untrusted_types(file=path) == persist.trusted_types()
+    assert sio.get_untrusted_types(file=path) == [CLASSIFIER]
     loaded = persist.load(path)
     assert loaded.predict(X_MORE).tolist() == pipe.predict(X_MORE).tolist()
     assert loaded[-1].classes_.tolist() == sorted(LABELS.tolist())
@@ -158,3 +166,17 @@ def test_pickle_still_works_beside_skops():
     via_pickle = pickle.loads(pickle.dumps(clf))
     via_skops = _round_trip(clf)
     _assert_same_state(via_pickle.__dict__, via_skops.__dict__)
+
+
+def test_a_fitted_regressor_needs_only_its_own_class_trusted():
+    reg = RegularizedMLPRegressor(
+        "poisson", hidden_layer_sizes=(4,), max_iter=5, random_state=0,
+        penalty="l1", penalty_style="cumulative",
+    ).fit(X, Y)
+    data = sio.dumps(reg)
+    assert sio.get_untrusted_types(data=data) == [
+        "sklearn_nnreg._regressor.RegularizedMLPRegressor"
+    ]
+    loaded = sio.loads(data, trusted=persist.trusted_types())
+    np.testing.assert_array_equal(loaded.predict(X), reg.predict(X))
+    assert loaded.out_activation_ == "exp"

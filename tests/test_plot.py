@@ -636,3 +636,36 @@ def test_no_plot_module_names_a_style():
             named[path.name] = found
     assert len(list(package.glob("*.py"))) >= 5
     assert not named, f"style names spelled out in plot code: {named}"
+
+
+# ------------------------------------------------------------- the regressor
+@needs_matplotlib
+def test_the_displays_take_a_regressor_and_score_it_by_r2():
+    from sklearn.datasets import make_regression
+
+    from sklearn_nnreg import RegularizedMLPRegressor
+
+    X, y = make_regression(80, 4, noise=0.5, random_state=0)
+    y = y / y.std()
+    reg = RegularizedMLPRegressor(
+        hidden_layer_sizes=(6,),
+        solver="lbfgs",
+        penalty="l1",
+        max_iter=100,
+        random_state=0,
+    )
+    comparison = StyleComparisonDisplay.from_estimator(
+        reg, X, y, alphas=[1e-4, 1.0], cv=2, styles=["gradient", "proximal"]
+    )
+    # lbfgs: both styles minimise the same objective, so the same R².
+    np.testing.assert_allclose(
+        comparison.scores["gradient"], comparison.scores["proximal"], rtol=1e-9
+    )
+    assert comparison.scores["gradient"][0] > 0.9  # R², not an accuracy
+    path = SparsityPathDisplay.from_estimator(
+        reg, X, y, alphas=[1e-4, 1.0], styles=["gradient"]
+    )
+    assert path.lines_["gradient"].get_ydata()[-1] > 0.5
+    histogram = WeightHistogramDisplay.from_estimator(reg.fit(X, y), bins=5)
+    assert histogram.weights[0][0] is reg.coefs_[0]
+    plt.close("all")

@@ -10,12 +10,13 @@ import re
 _BLOCKS = {
     "estimator_data": """\
 estimator : estimator
-    A :class:`~sklearn_nnreg.RegularizedMLPClassifier` or a pipeline
-    ending in one (not fitted; it is cloned).
+    A :class:`~sklearn_nnreg.RegularizedMLPClassifier` or
+    :class:`~sklearn_nnreg.RegularizedMLPRegressor`, or a pipeline ending
+    in one (not fitted; it is cloned).
 X : array-like of shape (n_samples, n_features)
     Training data.
-y : array-like of shape (n_samples,)
-    Labels.""",
+y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+    Labels, or regression targets.""",
     "penalty_styles": """\
 penalty : {'l1', 'l2', 'elasticnet'}, default=None
     The penalty; the estimator's when None.

@@ -143,9 +143,9 @@ class WeightHistogramDisplay:
         ----------
         estimator : estimator or list of estimators
             Fitted :class:`~sklearn_nnreg.RegularizedMLPClassifier`,
-            :class:`~sklearn.neural_network.MLPClassifier` or pipelines
-            ending in one (anything with ``coefs_``); all with the same
-            number of layers.
+            :class:`~sklearn_nnreg.RegularizedMLPRegressor`, scikit-learn's
+            MLPs or pipelines ending in one (anything with ``coefs_``); all
+            with the same number of layers.
         names : list of str, default=None
             Column titles; by default penalty, style and alpha.
         layers : list of int, default=None
@@ -180,7 +180,7 @@ def _fitted_networks(estimators):
         if not hasattr(e, "coefs_"):
             raise ValueError(
                 f"{type(e).__name__} is not fitted or has no coefs_: pass "
-                "fitted MLP classifiers (or pipelines ending in one)."
+                "fitted MLP estimators (or pipelines ending in one)."
             )
     n_layers = len(finals[0].coefs_)
     if any(len(e.coefs_) != n_layers for e in finals):
