@@ -31,6 +31,25 @@ def _style_alphas(alphas, style, penalty, learning_rate_init, l1_ratio, momentum
     return kept
 
 
+def _checked_grid_args(styles, alphas, penalty, momentum):
+    """``(styles, alphas)`` as tuples and floats, after checking every argument."""
+    styles = tuple(STYLES) if styles is None else tuple(styles)
+    for style in styles:
+        if style not in STYLES:
+            raise ValueError(
+                f"Unknown penalty style {style!r}; use one of {tuple(STYLES)}."
+            )
+    alphas = [float(a) for a in np.atleast_1d(alphas)]
+    if not alphas or any(not a >= 0 for a in alphas):
+        raise ValueError(f"alphas must be non-negative numbers; got {alphas}.")
+    _check_choice("penalty", penalty, _PENALTIES)
+    if momentum is not None and (
+        not isinstance(momentum, Real) or not 0 <= momentum < 1
+    ):
+        raise ValueError(f"momentum must be in [0, 1); got {momentum!r}.")
+    return styles, alphas
+
+
 def style_param_grid(
     alphas,
     *,
@@ -88,20 +107,7 @@ def style_param_grid(
     >>> [(g["penalty_style"], g["alpha"]) for g in grid]
     [(['gradient'], [0.001, 0.01]), (['decoupled'], [0.0001, 0.001])]
     """
-    styles = tuple(STYLES) if styles is None else tuple(styles)
-    for style in styles:
-        if style not in STYLES:
-            raise ValueError(
-                f"Unknown penalty style {style!r}; use one of {tuple(STYLES)}."
-            )
-    alphas = [float(a) for a in np.atleast_1d(alphas)]
-    if not alphas or any(not a >= 0 for a in alphas):
-        raise ValueError(f"alphas must be non-negative numbers; got {alphas}.")
-    _check_choice("penalty", penalty, _PENALTIES)
-    if momentum is not None and (
-        not isinstance(momentum, Real) or not 0 <= momentum < 1
-    ):
-        raise ValueError(f"momentum must be in [0, 1); got {momentum!r}.")
+    styles, alphas = _checked_grid_args(styles, alphas, penalty, momentum)
     grid = []
     for style in styles:
         values = _style_alphas(

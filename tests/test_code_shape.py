@@ -1,0 +1,103 @@
+"""The package keeps the shape the architecture page promises (issue 13):
+no module over 450 lines of code and no function over 40, docstrings,
+comments and blank lines aside (an estimator's ``__init__``, which only
+stores its parameters, excepted)."""
+
+import ast
+import io
+import tokenize
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "sklearn_nnreg"
+MAX_MODULE_LINES = 450
+MAX_FUNCTION_LINES = 40
+
+
+def _docstring_lines(tree):
+    lines = set()
+    for node in ast.walk(tree):
+        if isinstance(
+            node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+        ):
+            body = node.body
+            if (
+                body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)
+            ):
+                lines.update(range(body[0].lineno, body[0].end_lineno + 1))
+    return lines
+
+
+def code_lines(source):
+    """Line numbers that hold code: not blank, not comment, not docstring."""
+    tree = ast.parse(source)
+    skip = _docstring_lines(tree)
+    code = set()
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    ignored = {
+        tokenize.COMMENT,
+        tokenize.NL,
+        tokenize.NEWLINE,
+        tokenize.INDENT,
+        tokenize.DEDENT,
+        tokenize.ENDMARKER,
+    }
+    for tok in tokens:
+        if tok.type in ignored:
+            continue
+        for line in range(tok.start[0], tok.end[0] + 1):
+            if line not in skip:
+                code.add(line)
+    return tree, code
+
+
+def modules():
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def _functions(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield node
+
+
+def test_code_line_counter_skips_docstrings_comments_and_blanks():
+    source = 'def f(x):\n    """Doc.\n\n    More."""\n    # why\n\n    return x\n'
+    _, code = code_lines(source)
+    assert code == {1, 7}
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_module_is_at_most_450_lines_of_code(path):
+    _, code = code_lines(path.read_text())
+    assert len(code) <= MAX_MODULE_LINES, f"{path.name}: {len(code)} lines of code"
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_functions_are_at_most_40_lines_of_code(path):
+    tree, code = code_lines(path.read_text())
+    too_long = []
+    for fn in _functions(tree):
+        if fn.name == "__init__" and _only_stores_parameters(fn):
+            continue
+        n = len([line for line in code if fn.lineno <= line <= fn.end_lineno])
+        if n > MAX_FUNCTION_LINES:
+            too_long.append(f"{fn.name} (line {fn.lineno}): {n}")
+    assert not too_long, f"{path.name}: " + "; ".join(too_long)
+
+
+def _only_stores_parameters(fn):
+    """Whether ``fn`` only does ``self.name = name`` (an estimator's __init__)."""
+    body = [node for node in fn.body if not isinstance(node, ast.Expr)]
+    return all(
+        isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.targets[0].attr == node.value.id
+        for node in body
+    )
