@@ -105,7 +105,8 @@ def _check_target(y, numbers, task):
         raise UsageError(
             f"the target is constant ({numbers[0]:g}); R² needs a target that varies"
         )
-    if task == "classification" and type_of_target(y).startswith("continuous"):
+    as_read = y if numbers is None else numbers
+    if task == "classification" and type_of_target(as_read).startswith("continuous"):
         raise UsageError(
             "--task classification needs class labels, but the target holds "
             "non-integral numbers; use --task regression (or auto)"
