@@ -8,6 +8,7 @@ training (``penalty_style``) are explicit hyperparameters.
 
 from ._classifier import RegularizedMLPClassifier
 from ._cv import RegularizedMLPClassifierCV
+from ._cv_regressor import RegularizedMLPRegressorCV
 from ._dask import DaskSetupError, dask_backend
 from ._grid import best_alpha_per_style, common_alpha, style_param_grid
 from ._regressor import RegularizedMLPRegressor
@@ -22,6 +23,7 @@ __all__ = [
     "RegularizedMLPClassifier",
     "RegularizedMLPClassifierCV",
     "RegularizedMLPRegressor",
+    "RegularizedMLPRegressorCV",
     "TrainingDivergedError",
     "best_alpha_per_style",
     "common_alpha",

@@ -108,7 +108,7 @@ class _RegularizedMLPCVBase(BaseEstimator):
         if penalty is None:
             raise ValueError(
                 "penalty=None has no alpha to tune. Choose penalty='l1', 'l2' or "
-                "'elasticnet', or fit a RegularizedMLPClassifier directly."
+                f"'elasticnet', or fit a {self._estimator_class.__name__} directly."
             )
         if self.penalty_styles is None:
             return styles_accepting(penalty, solver, estimator.l1_ratio)
@@ -225,7 +225,7 @@ class _RegularizedMLPCVBase(BaseEstimator):
 
     def _fit(self, X, y, sample_weight):
         self._validate_params()
-        X, y = validate_input(self, X, y, reset=True)
+        X, y = self._validate_input(X, y)
         sample_weight = check_sample_weight(sample_weight, X)
         self._record_targets(y)
         for name in ("best_estimator_", *_MODEL_ATTRIBUTES):
@@ -235,6 +235,10 @@ class _RegularizedMLPCVBase(BaseEstimator):
         if self.refit:
             self._refit(estimator, points, chosen, X, y, sample_weight)
         return self
+
+    def _validate_input(self, X, y):
+        """``X`` and ``y`` checked as the estimator class checks them."""
+        return validate_input(self, X, y, reset=True)
 
     def _record_targets(self, y):
         """Fitted attributes that describe the targets (a subclass's)."""

@@ -60,7 +60,7 @@ def test_compare_prints_a_row_per_style_and_writes_json(tmp_path):
     assert set(result["styles"]) == {"gradient", "proximal"}
     for row in result["styles"].values():
         assert row["common_alpha"] in (1e-3, 1e-1)
-        assert 0 <= row["test_accuracy"] <= 1 and 0 <= row["zero_share"] <= 1
+        assert 0 <= row["test_score"] <= 1 and 0 <= row["zero_share"] <= 1
         assert row["cv_mean"] > 0.5  # iris is easy even for a tiny network
 
 

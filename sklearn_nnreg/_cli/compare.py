@@ -17,6 +17,7 @@ from .output import (
 from .parser import UsageError
 from .progress import Progress
 from .styles import why_not
+from .tasks import ESTIMATORS, SCORING, resolve_task, split_regression
 
 PREFIX = "clf__"
 
@@ -122,7 +123,6 @@ def _describe(X, y, name, parts):
         "name": name,
         "n_samples": int(X.shape[0]),
         "n_features": int(X.shape[1]),
-        "n_classes": int(len(np.unique(y))),
         "n_train": int(len(parts[0])),
         "n_test": int(len(parts[1])),
     }
@@ -133,9 +133,7 @@ def _pipeline(args):
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from .. import RegularizedMLPClassifier
-
-    clf = RegularizedMLPClassifier(
+    clf = ESTIMATORS[args.task](
         hidden_layer_sizes=args.hidden,
         solver=args.solver,
         momentum=args.momentum,
@@ -147,12 +145,12 @@ def _pipeline(args):
 
 
 def search_style(pipe, grid, X, y, args):
-    """``cv_results_`` of one style's grid: accuracy and sparsity per fold."""
+    """``cv_results_`` of one style's grid: score and sparsity per fold."""
     from sklearn.model_selection import GridSearchCV
 
     from .._scoring import sparsity_scorer
 
-    # The key 'score' keeps the accuracy in mean_test_score, where
+    # The key 'score' keeps the score in mean_test_score, where
     # best_alpha_per_style and the plots look for it.
     search = GridSearchCV(
         pipe,
@@ -160,7 +158,7 @@ def search_style(pipe, grid, X, y, args):
         cv=args.cv,
         n_jobs=args.n_jobs,
         error_score=np.nan,
-        scoring={"score": "accuracy", "sparsity": sparsity_scorer},
+        scoring={"score": SCORING[args.task], "sparsity": sparsity_scorer},
         refit=False,
     )
     with warnings.catch_warnings():
@@ -216,7 +214,7 @@ def best_of_style(rows, pipe, cv_results, parts, alphas):
         "common_alpha": best["common_alpha"],
         "cv_mean": best["cv_mean"],
         "cv_std": best["cv_std"],
-        "test_accuracy": test_acc,
+        "test_score": test_acc,
         "zero_share": zeros,
         "mean_fit_time": best["fit_time_mean"],
         "edge": edge,
@@ -245,8 +243,10 @@ def run_compare(args, out):
         check_plot_support(args.plot)
     kept, dropped, skipped = plan_styles(args)
     X, y, name = load_data(args)
-    parts = split(X, y, args)
-    report = {"data": _describe(X, y, name, parts), "dropped": dropped,
+    y, args.task, facts = resolve_task(y, args)  # args.task: the one that runs
+    regression = args.task == "regression"
+    parts = split_regression(X, y, args) if regression else split(X, y, args)
+    report = {"data": {**_describe(X, y, name, parts), **facts}, "dropped": dropped,
               "skipped_alphas": skipped, "styles": {}, "rows": []}  # fmt: skip
     cv_results = _search_all(kept, parts, report, args)
     print_table(report, args, out)

@@ -7,11 +7,13 @@ import sys
 
 from .formatting import fmt_alpha
 from .parser import UsageError
+from .tasks import describe_target, metric_words, task_line
 
-JSON_SCHEMA = "nnreg-compare/2"
+JSON_SCHEMA = "nnreg-compare/3"
 SETTINGS = (
-    "dataset", "csv", "target", "penalty", "l1_ratio", "alphas", "cv", "hidden",
-    "max_iter", "learning_rate_init", "solver", "momentum", "test_size", "seed",
+    "dataset", "csv", "target", "task", "penalty", "l1_ratio", "alphas", "cv",
+    "hidden", "max_iter", "learning_rate_init", "solver", "momentum", "test_size",
+    "seed",
 )  # fmt: skip
 
 
@@ -50,13 +52,15 @@ def check_plot_support(path):
 # -------------------------------------------------------------- the table
 def print_table(report, args, out):
     data = report["data"]
+    short, _ = metric_words(data["task"])
     momentum = f" (momentum {args.momentum:g})" if args.solver == "sgd" else ""
     print(
         f"Data: {data['name']}, {data['n_samples']} samples x {data['n_features']} "
-        f"features, {data['n_classes']} classes; {data['n_train']} for "
-        f"{args.cv}-fold CV, {data['n_test']} held out for 'test acc'.",
+        f"features, {describe_target(data)}; {data['n_train']} for "
+        f"{args.cv}-fold CV, {data['n_test']} held out for 'test {short}'.",
         file=out,
     )
+    print(task_line(data), file=out)
     print(
         f"Model: penalty={args.penalty}, solver={args.solver}{momentum}, learning "
         f"rate {args.learning_rate_init:g}, hidden {args.hidden}, {args.max_iter} "
@@ -65,8 +69,8 @@ def print_table(report, args, out):
         file=out,
     )
     print(
-        f"{'style':<15} {'best alpha':>11} {'objective':>10} {'CV acc':>15} "
-        f"{'test acc':>9} {'zeros %':>8} {'fit s':>6}",
+        f"{'style':<15} {'best alpha':>11} {'objective':>10} {'CV ' + short:>15} "
+        f"{'test ' + short:>9} {'zeros %':>8} {'fit s':>6}",
         file=out,
     )
     for style, best in report["styles"].items():
@@ -85,20 +89,21 @@ def _table_row(style, best):
     return (
         f"{style:<15} {fmt_alpha(best['alpha']):>11} "
         f"{fmt_alpha(best['common_alpha']):>10} {cv:>15} "
-        f"{best['test_accuracy']:>9.3f} {100 * best['zero_share']:>8.1f} "
+        f"{best['test_score']:>9.3f} {100 * best['zero_share']:>8.1f} "
         f"{best['mean_fit_time']:>6.2f}{edge}"
     )
 
 
 def _table_notes(report, args):
     data = report["data"]
+    short, words = metric_words(data["task"])
     lines = [
-        f"CV acc: mean ± sd of the accuracy over the {args.cv} folds. objective: "
+        f"CV {short}: mean ± sd of the {words} over the {args.cv} folds. objective: "
         "the best alpha in objective units, the lambda of mean loss + lambda * "
         "R(W), lined up across styles; best alpha: that lambda in the style's own "
         "unit (decoupled: a shrink per step; multiplicative: the fraction of each "
         "weight kept per step).",
-        f"test acc: the best alpha refitted on the {data['n_train']} CV samples, "
+        f"test {short}: the best alpha refitted on the {data['n_train']} CV samples, "
         f"scored on the {data['n_test']} held out. zeros %: share of connection "
         "weights exactly 0. fit s: mean seconds per fit.",
     ]
@@ -168,7 +173,8 @@ def write_plot(cv_results, report, args):
         f"{data['name']} ({data['n_samples']} x {data['n_features']}): "
         f"penalty={args.penalty}, solver={args.solver}, {args.cv}-fold CV"
     )
-    display.ax_.set_ylabel(f"mean CV accuracy (± sd over {args.cv} folds)")
+    words = metric_words(data["task"])[1]
+    display.ax_.set_ylabel(f"mean CV {words} (± sd over {args.cv} folds)")
     try:
         figure.savefig(args.plot)
     except (OSError, ValueError) as exc:

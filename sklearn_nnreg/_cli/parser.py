@@ -10,7 +10,8 @@ import math
 from .. import __version__
 from .._styles import STYLES
 
-DATASETS = ("teacher", "digits", "iris", "wine", "breast_cancer")
+DATASETS = ("teacher", "digits", "iris", "wine", "breast_cancer", "diabetes")
+TASKS = ("auto", "classification", "regression")
 MAX_SEED = 2**32 - 1  # numpy's RandomState takes seeds in [0, 2**32 - 1]
 
 DEMO_DESCRIPTION = """\
@@ -31,7 +32,8 @@ Grid-search alpha x penalty style on a data set (bundled, or a CSV file):
 the same alphas, given in objective units, are translated into each style's
 own unit, each style is cross-validated on a training part and its best
 alpha scored on a held-out part.  Prints one row per style (--json writes
-every (style, alpha) row).
+every (style, alpha) row).  A class-label target is scored by accuracy, a
+numeric one (--task regression, or detected) by R².
 
 example:
   nnreg compare --dataset wine --penalty l1 --alphas 1e-4,1e-3,1e-2 \\
@@ -204,14 +206,23 @@ def _add_compare_data_args(compare):
         "--dataset",
         choices=DATASETS,
         default="digits",
-        help="bundled data set (teacher: 600 synthetic items)",
+        help="bundled data set (teacher: 600 synthetic items; diabetes: "
+        "a regression target)",
     )
     compare.add_argument(
         "--csv",
         metavar="PATH",
         help="CSV file with a header row (instead of --dataset)",
     )
-    compare.add_argument("--target", metavar="COLUMN", help="label column of --csv")
+    compare.add_argument("--target", metavar="COLUMN", help="target column of --csv")
+    compare.add_argument(
+        "--task",
+        choices=TASKS,
+        default="auto",
+        help="auto: regression for a numeric target with non-integral or more "
+        "than 20 distinct values, else classification; scored by accuracy "
+        "(classification) or R² (regression)",
+    )
     compare.add_argument(
         "--test-size",
         type=ranged(float, 0, 1, low_open=True, high_open=True),
@@ -303,7 +314,7 @@ def _add_compare_output_args(compare):
     compare.add_argument(
         "--plot",
         metavar="FILE.png",
-        help="plot CV accuracy vs alpha per style (needs the plot extra)",
+        help="plot the CV score vs alpha per style (needs the plot extra)",
     )
 
 
