@@ -27,6 +27,7 @@ from ._path import (
 )
 from ._styles import STYLES, styles_accepting
 from ._targets import check_sample_weight, fit_label_binarizer, validate_input
+from ._trainer import TrainingDivergedError
 
 #: ``alphas=n`` means n objective weights log-spaced over these decades.
 DEFAULT_ALPHA_RANGE = (1e-5, 1e-2)
@@ -256,6 +257,28 @@ class _RegularizedMLPCVBase(BaseEstimator):
             self._refit(estimator, points, chosen, refit_trunk, (X, y, sample_weight))
         return self
 
+    def _refit_rows(self, rows, X, y):
+        """``{row: model}``: rows of ``cv_results_`` refitted along the path.
+
+        Each model is trained on ``(X, y)`` as the cross-validation scored
+        its row, all from one trunk (None for a refit that diverged).  For
+        ``nnreg compare``, which tests each style's best row.
+        """
+        check_is_fitted(self, "cv_results_")
+        estimator = self._base_estimator()
+        points = self._path_points(estimator, self._styles(estimator), self.alphas_)
+        candidates = [pt for pts in points.values() for pt in pts]
+        trunk = None
+        if self._warm_path:
+            trunk, _ = fit_trunk(estimator, candidates[0], X, y, None)
+        models = self._parallel()(
+            delayed(_refit_or_none)(
+                estimator, trunk, points, candidates[row], X, y, self._warm_path
+            )
+            for row in rows
+        )
+        return dict(zip(rows, models, strict=True))
+
     def _record_targets(self, y):
         """Fitted attributes that describe the targets (a subclass's)."""
 
@@ -269,6 +292,15 @@ class _RegularizedMLPCVBase(BaseEstimator):
                 "with best_params_ yourself."
             )
         return self.best_estimator_
+
+
+def _refit_or_none(estimator, trunk, points, chosen, X, y, warm):
+    try:
+        return refit_along_path(
+            estimator, trunk, points[chosen.style], chosen, X, y, None, warm
+        )
+    except TrainingDivergedError:
+        return None
 
 
 def _cv_results(estimator, points, results, n_splits):

@@ -12,6 +12,7 @@ JSON_SCHEMA = "nnreg-compare/2"
 SETTINGS = (
     "dataset", "csv", "target", "penalty", "l1_ratio", "alphas", "cv", "hidden",
     "max_iter", "learning_rate_init", "solver", "momentum", "test_size", "seed",
+    "search",
 )  # fmt: skip
 
 
@@ -60,7 +61,7 @@ def print_table(report, args, out):
     print(
         f"Model: penalty={args.penalty}, solver={args.solver}{momentum}, learning "
         f"rate {args.learning_rate_init:g}, hidden {args.hidden}, {args.max_iter} "
-        f"epochs; alphas tried (objective units): "
+        f"epochs; {args.search} search; alphas tried (objective units): "
         f"{', '.join(fmt_alpha(a) for a in args.alphas)}",
         file=out,
     )
