@@ -99,7 +99,8 @@ def _table_notes(report, args):
         "R(W), lined up across styles; best alpha: that lambda in the style's own "
         "unit (decoupled: a shrink per step; multiplicative: the fraction of each "
         "weight kept per step).",
-        f"test acc: the best alpha refitted on the {data['n_train']} CV samples, "
+        f"test acc: the best alpha refitted{_how_refitted(args)} on the "
+        f"{data['n_train']} CV samples, "
         f"scored on the {data['n_test']} held out. zeros %: share of connection "
         "weights exactly 0. fit s: mean seconds per fit.",
     ]
@@ -120,6 +121,10 @@ def _table_notes(report, args):
         for alpha, reason in skipped:
             lines.append(f"left out: {style} at alpha {fmt_alpha(alpha)}: {reason}")
     return lines
+
+
+def _how_refitted(args):
+    return " along its path" if args.search == "path" else ""
 
 
 # ---------------------------------------------------------- JSON and plot
