@@ -338,6 +338,8 @@ def test_refit_rows_matches_the_refit_of_the_chosen_row(data):
     ).fit(X, y)  # fmt: skip
     models = search._refit_rows([search.best_index_, 0], X, y)
     chosen = models[search.best_index_]
-    for mine, theirs in zip(_weights(chosen), _weights(search.best_estimator_), strict=True):
+    for mine, theirs in zip(
+        _weights(chosen), _weights(search.best_estimator_), strict=True
+    ):
         assert_array_equal(mine, theirs)
     assert models[0].penalty_style == "gradient" and models[0].alpha == 1e-4
