@@ -27,6 +27,7 @@ from ._path import (
 )
 from ._styles import STYLES, styles_accepting
 from ._targets import check_sample_weight, fit_label_binarizer, validate_input
+from ._trainer import TrainingDivergedError
 
 #: ``alphas=n`` means n objective weights log-spaced over these decades.
 DEFAULT_ALPHA_RANGE = (1e-5, 1e-2)
@@ -141,25 +142,37 @@ class _RegularizedMLPCVBase(BaseEstimator):
 
     # ----------------------------------------------------------------- fit
     def _run_paths(self, estimator, points, data, splits, scorer):
-        """``{(fold, style): [row per point]}``: trunks first, then the paths."""
+        """``{(fold, style): [row per point]}``, and the refit's trunk.
+
+        The trunks run first, then the paths.  The refit's trunk (the cold
+        fit on all the data, ``(trunk, seconds)``, None without ``refit``
+        or warm starts) runs among the folds' trunks, in a worker.
+        """
         warm = self._warm_path
         styles = list(points)
         trunk_point = points[styles[0]][0]
-        parallel = Parallel(n_jobs=self.n_jobs, verbose=max(0, self.verbose - 2))
-        trunks = [None] * len(splits)
+        parallel = self._parallel()
+        trunks, refit_trunk = [(None, 0.0)] * len(splits), None
         if warm:
+            # The refit's trunk first, as the longest job: 1 + 5 trunks on
+            # 2 workers take no longer than the 5 folds' alone.
+            trains = [None] * bool(self.refit) + [train for train, _ in splits]
             trunks = parallel(
                 delayed(fit_trunk)(estimator, trunk_point, *data, train)
-                for train, _ in splits
+                for train in trains
             )
+            refit_trunk = trunks.pop(0) if self.refit else None
         jobs = [(fold, style) for fold in range(len(splits)) for style in styles]
         rows = parallel(
             delayed(score_path)(
-                estimator, trunks[f], points[s], data, splits[f], scorer, warm
+                estimator, trunks[f][0], points[s], data, splits[f], scorer, warm
             )
             for f, s in jobs
         )
-        return dict(zip(jobs, rows, strict=True))
+        return dict(zip(jobs, rows, strict=True)), refit_trunk
+
+    def _parallel(self):
+        return Parallel(n_jobs=self.n_jobs, verbose=max(0, self.verbose - 2))
 
     def _search(self, X, y, sample_weight):
         """Score every point on every fold; set the search's attributes."""
@@ -170,14 +183,14 @@ class _RegularizedMLPCVBase(BaseEstimator):
         cv = check_cv(self.cv, y, classifier=is_classifier(self))
         splits = list(cv.split(X, y))
         scorer = check_scoring(estimator, scoring=self.scoring)
-        results = self._run_paths(
+        results, refit_trunk = self._run_paths(
             estimator, points, (X, y, sample_weight), splits, scorer
         )
         self._report(results, points)
         self.alphas_ = lambdas
         self.n_splits_ = len(splits)
         self.cv_results_ = _cv_results(estimator, points, results, len(splits))
-        return estimator, points
+        return estimator, points, refit_trunk
 
     def _report(self, results, points):
         if not self.verbose:
@@ -202,23 +215,31 @@ class _RegularizedMLPCVBase(BaseEstimator):
         self.common_alpha_ = chosen.common_alpha
         return chosen
 
-    def _refit(self, estimator, points, chosen, X, y, sample_weight):
-        trunk_point = next(iter(points.values()))[0]
+    def _refit(self, estimator, points, chosen, refit_trunk, data):
+        """Refit along the path from ``refit_trunk``, in a worker.
+
+        A worker, not this process, so that the refit runs as the search's
+        fits do (e.g. with joblib's one BLAS thread per worker: many threads
+        on these small products are slower, and far slower on a busy machine).
+        """
+        trunk, trunk_seconds = refit_trunk or (None, 0.0)
         start = time.perf_counter()
-        best = refit_along_path(
-            estimator,
-            trunk_point,
-            points[chosen.style],
-            chosen,
-            X,
-            y,
-            sample_weight,
-            self._warm_path,
+        (best,) = self._parallel()(
+            [
+                delayed(refit_along_path)(
+                    estimator,
+                    trunk,
+                    points[chosen.style],
+                    chosen,
+                    *data,
+                    self._warm_path,
+                )
+            ]
         )
         # The path's points ran with warm_start and capped epochs; the model
         # reports the user's settings, as a refit of best_params_ would.
         best.set_params(warm_start=estimator.warm_start, max_iter=estimator.max_iter)
-        self.refit_time_ = time.perf_counter() - start
+        self.refit_time_ = trunk_seconds + time.perf_counter() - start
         self.best_estimator_ = best
         for name in _MODEL_ATTRIBUTES:
             setattr(self, name, getattr(best, name))
@@ -230,15 +251,37 @@ class _RegularizedMLPCVBase(BaseEstimator):
         self._record_targets(y)
         for name in ("best_estimator_", *_MODEL_ATTRIBUTES):
             self.__dict__.pop(name, None)  # a previous fit's model
-        estimator, points = self._search(X, y, sample_weight)
+        estimator, points, refit_trunk = self._search(X, y, sample_weight)
         chosen = self._choose(points)
         if self.refit:
-            self._refit(estimator, points, chosen, X, y, sample_weight)
+            self._refit(estimator, points, chosen, refit_trunk, (X, y, sample_weight))
         return self
 
     def _validate_input(self, X, y):
         """``X`` and ``y`` checked as the estimator class checks them."""
         return validate_input(self, X, y, reset=True)
+
+    def _refit_rows(self, rows, X, y):
+        """``{row: model}``: rows of ``cv_results_`` refitted along the path.
+
+        Each model is trained on ``(X, y)`` as the cross-validation scored
+        its row, all from one trunk (None for a refit that diverged).  For
+        ``nnreg compare``, which tests each style's best row.
+        """
+        check_is_fitted(self, "cv_results_")
+        estimator = self._base_estimator()
+        points = self._path_points(estimator, self._styles(estimator), self.alphas_)
+        candidates = [pt for pts in points.values() for pt in pts]
+        trunk = None
+        if self._warm_path:
+            trunk, _ = fit_trunk(estimator, candidates[0], X, y, None)
+        models = self._parallel()(
+            delayed(_refit_or_none)(
+                estimator, trunk, points, candidates[row], X, y, self._warm_path
+            )
+            for row in rows
+        )
+        return dict(zip(rows, models, strict=True))
 
     def _record_targets(self, y):
         """Fitted attributes that describe the targets (a subclass's)."""
@@ -253,6 +296,15 @@ class _RegularizedMLPCVBase(BaseEstimator):
                 "with best_params_ yourself."
             )
         return self.best_estimator_
+
+
+def _refit_or_none(estimator, trunk, points, chosen, X, y, warm):
+    try:
+        return refit_along_path(
+            estimator, trunk, points[chosen.style], chosen, X, y, None, warm
+        )
+    except TrainingDivergedError:
+        return None
 
 
 def _cv_results(estimator, points, results, n_splits):
@@ -400,7 +452,8 @@ penalty, l1_ratio, penalize_intercepts, loss, class_weight
         The chosen model refitted on all the data along the path (only with
         ``refit=True``).
     refit_time_ : float
-        Seconds spent refitting (only with ``refit=True``).
+        Seconds spent refitting (only with ``refit=True``).  The refit's
+        trunk is fitted alongside the folds' trunks; its seconds count here.
     n_splits_ : int
         Number of cross-validation folds.
     classes_ : ndarray of shape (n_classes,)

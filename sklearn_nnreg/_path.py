@@ -158,13 +158,19 @@ def _point_max_iter(estimator):
     return estimator.max_iter
 
 
-def fit_trunk(estimator, point, X, y, sample_weight, train):
-    """The trunk of one training set: a cold fit at ``point`` (None if it diverged)."""
-    X_train, y_train, sw_train = _rows((X, y, sample_weight), train)
+def fit_trunk(estimator, point, X, y, sample_weight, train=None):
+    """The trunk of one training set (all rows when ``train`` is None).
+
+    Returns ``(cold fit at point or None if it diverged, seconds)``.
+    """
+    if train is not None:
+        X, y, sample_weight = _rows((X, y, sample_weight), train)
+    start = time.perf_counter()
     try:
-        return fit_point_cold(estimator, point, X_train, y_train, sw_train)
+        trunk = fit_point_cold(estimator, point, X, y, sample_weight)
     except TrainingDivergedError:
-        return None  # each style's first point then starts cold
+        trunk = None  # each style's first point then starts cold
+    return trunk, time.perf_counter() - start
 
 
 def _rows(arrays, index):
@@ -203,15 +209,15 @@ def score_path(estimator, trunk, points, data, split, scorer, warm):
     return rows
 
 
-def refit_along_path(estimator, trunk_point, points, chosen, X, y, sample_weight, warm):
+def refit_along_path(estimator, trunk, points, chosen, X, y, sample_weight, warm):
     """The model at ``chosen`` fitted on all data the way the CV scored it.
 
-    With ``warm``: the trunk, then ``chosen``'s style from its weakest point
-    up to ``chosen``.  Without: one cold fit at ``chosen``.
+    With ``warm``: from ``trunk`` (the cold fit on all data, see
+    :func:`fit_trunk`; None if it diverged), ``chosen``'s style from its
+    weakest point up to ``chosen``.  Without: one cold fit at ``chosen``.
     """
     if not warm:
         return fit_point_cold(estimator, chosen, X, y, sample_weight)
-    trunk = fit_point_cold(estimator, trunk_point, X, y, sample_weight)
     upto = points[: points.index(chosen) + 1]
     for point, est, _ in walk_path(estimator, trunk, upto, X, y, sample_weight):
         if point == chosen:

@@ -9,12 +9,19 @@ import numpy as np
 from sklearn.utils.multiclass import type_of_target
 
 from ._classifier import RegularizedMLPClassifier
+from ._cv import RegularizedMLPClassifierCV
+from ._cv_regressor import RegularizedMLPRegressorCV
 from ._regressor import RegularizedMLPRegressor
 
 #: The estimator class of each task.
 ESTIMATORS = {
     "classification": RegularizedMLPClassifier,
     "regression": RegularizedMLPRegressor,
+}
+#: The path-search (cross-validated alpha and style) class of each task.
+CV_ESTIMATORS = {
+    "classification": RegularizedMLPClassifierCV,
+    "regression": RegularizedMLPRegressorCV,
 }
 #: The scikit-learn scoring name of each task (what ``estimator.score`` is).
 SCORING = {"classification": "accuracy", "regression": "r2"}

@@ -152,6 +152,7 @@ def test_bad_csv_input_is_one_line_and_exit_2(
         (["compare", "--alphas", "-1"], "non-negative"),
         (["compare", "--target", "y"], "--target goes with --csv"),
         (["frobnicate"], "invalid choice"),
+        (["compare", "--search", "halving"], "invalid choice: 'halving'"),
     ],
 )
 def test_bad_arguments_are_one_line_and_exit_2(capsys, argv, message):
@@ -418,6 +419,56 @@ def test_json_schema_is_documented(compare_run):
     missing = sorted(k for k in keys if f"``{k}``" not in docs)
     assert not missing, f"document these JSON keys in getting_started.rst: {missing}"
     assert f"``{document['schema']}``" in docs
+
+
+def test_path_search_is_the_default_and_named_in_table_and_json(compare_run):
+    table, document, _ = compare_run
+    assert document["settings"]["search"] == "path"
+    assert "; path search; alphas tried" in table
+
+
+def test_grid_search_gives_the_same_table_json_and_plot(tmp_path):
+    pytest.importorskip("matplotlib")
+    out, plot = tmp_path / "g.json", tmp_path / "g.png"
+    argv = [*COMPARE_SMALL, "--search", "grid", "--json", str(out), "--plot", str(plot)]
+    proc = _run(*argv)
+    assert proc.returncode == 0, proc.stderr
+    assert "; grid search; alphas tried" in proc.stdout
+    document = json.loads(out.read_text())
+    assert document["settings"]["search"] == "grid"
+    assert len(document["rows"]) == 8 and set(document["styles"]) == {
+        "gradient", "decoupled", "proximal", "cumulative"
+    }  # fmt: skip
+    assert plot.stat().st_size > 0
+
+
+def test_path_search_tests_each_style_refitted_along_its_path(tmp_path):
+    """The test accuracy is the CV estimator's own refit along the path."""
+    import numpy as np
+    from sklearn.datasets import load_iris
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    from sklearn_nnreg import RegularizedMLPClassifierCV
+
+    out = tmp_path / "p.json"
+    argv = [*COMPARE_SMALL, "--styles", "proximal", "--max-iter", "30"]
+    assert main([*argv, "--json", str(out)]) == 0
+    best = json.loads(out.read_text())["styles"]["proximal"]
+    X, y = load_iris(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, random_state=0, stratify=y
+    )
+    scaler = StandardScaler().fit(X_train)
+    search = RegularizedMLPClassifierCV(
+        alphas=[1e-3, 1e-1], penalty_styles=["proximal"], cv=2,
+        hidden_layer_sizes=(4,), solver="sgd", learning_rate_init=0.1,
+        max_iter=30, random_state=0, penalty="l1",
+    ).fit(scaler.transform(X_train), y_train)  # fmt: skip
+    assert best["common_alpha"] == pytest.approx(search.common_alpha_)
+    expected = search.score(scaler.transform(X_test), y_test)
+    assert best["test_score"] == pytest.approx(expected)
+    assert best["zero_share"] == pytest.approx(np.float64(search.sparsity_))
 
 
 def test_progress_reports_elapsed_and_time_left(compare_run):

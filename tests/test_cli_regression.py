@@ -13,7 +13,10 @@ from sklearn_nnreg import RegularizedMLPRegressor
 from sklearn_nnreg._cli import main
 
 SMALL = ["--cv", "2", "--max-iter", "5", "--hidden", "4", "--alphas", "1e-3,1e-1"]
-DIABETES = ["compare", "--dataset", "diabetes", *SMALL, "--styles", "gradient,proximal"]
+DIABETES = [
+    "compare", "--dataset", "diabetes", *SMALL, "--styles", "gradient,proximal",
+    "--search", "grid",
+]  # fmt: skip
 
 
 def _error_line(capsys, argv):
@@ -32,6 +35,7 @@ def no_search(monkeypatch):
         raise AssertionError("a fit ran before the bad input was refused")
 
     monkeypatch.setattr(compare, "search_style", fail)
+    monkeypatch.setattr(compare, "_search_path", fail)
 
 
 @pytest.fixture(scope="module")
@@ -156,3 +160,17 @@ def test_too_few_samples_for_the_folds_is_refused(tmp_path, capsys, no_search):
 )
 def test_bad_task_arguments_are_one_line(capsys, argv, message):
     assert message in _error_line(capsys, argv)
+
+
+def test_path_search_on_a_regression_uses_the_regressor_path(tmp_path, capsys):
+    out = tmp_path / "path.json"
+    argv = [*DIABETES[:-2], "--search", "path", "--json", str(out)]
+    assert main(argv) == 0
+    table = capsys.readouterr().out
+    assert "path search" in table and "CV R²" in table
+    document = json.loads(out.read_text())
+    assert document["settings"]["search"] == "path"
+    assert document["data"]["metric"] == "r2"
+    for style in ("gradient", "proximal"):
+        score = document["styles"][style]["test_score"]
+        assert np.isfinite(score) and score <= 1

@@ -327,3 +327,19 @@ def test_sklearn_estimator_checks(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         check(estimator)
+
+
+def test_refit_rows_matches_the_refit_of_the_chosen_row(data):
+    """``nnreg compare`` tests each style's best row with ``_refit_rows``."""
+    X, y = data
+    search = RegularizedMLPClassifierCV(
+        alphas=[1e-4, 1e-3, 1e-2], penalty_styles=["gradient", "proximal"], cv=2,
+        **SETTINGS,
+    ).fit(X, y)  # fmt: skip
+    models = search._refit_rows([search.best_index_, 0], X, y)
+    chosen = models[search.best_index_]
+    for mine, theirs in zip(
+        _weights(chosen), _weights(search.best_estimator_), strict=True
+    ):
+        assert_array_equal(mine, theirs)
+    assert models[0].penalty_style == "gradient" and models[0].alpha == 1e-4

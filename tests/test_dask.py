@@ -58,11 +58,14 @@ def _nnreg(*args):
 
 
 def _fit_and_score_tasks(dask_scheduler):
-    """Tasks of GridSearchCV's fits the scheduler has seen finish (run on it)."""
+    """Tasks of the searches' fits the scheduler has seen finish (run on it).
+
+    GridSearchCV's (``--search grid``) and the path's (the default).
+    """
     return sum(
         prefix.state_counts.get("memory", 0) + prefix.state_counts.get("forgotten", 0)
         for name, prefix in dask_scheduler.task_prefixes.items()
-        if "fit_and_score" in name
+        if "fit_and_score" in name or "score_path" in name
     )
 
 
@@ -141,7 +144,7 @@ def test_cli_runs_on_the_given_scheduler(cluster, tmp_path):
     assert f"ran on dask scheduler {address} with {N_WORKERS} workers " \
            f"({N_WORKERS} threads, BLAS 1 thread per worker)" in proc.stdout
     assert "Traceback" not in proc.stderr and "warning" not in proc.stderr
-    # the fits ran there: the scheduler saw GridSearchCV's tasks
+    # the fits ran there: the scheduler saw the path's tasks
     assert client.run_on_scheduler(_fit_and_score_tasks) > before
     rows = json.loads(out.read_text())["styles"]
     assert set(rows) == {"gradient", "proximal"}

@@ -1,4 +1,4 @@
-"""``nnreg compare``: a grid search over alpha x penalty style."""
+"""``nnreg compare``: a search over alpha x penalty style, by path or grid."""
 
 import os
 import sys
@@ -17,7 +17,13 @@ from .output import (
 from .parser import UsageError
 from .progress import Progress
 from .styles import why_not
-from .tasks import ESTIMATORS, SCORING, resolve_task, split_regression
+from .tasks import (
+    CV_ESTIMATORS,
+    ESTIMATORS,
+    SCORING,
+    resolve_task,
+    split_regression,
+)
 
 PREFIX = "clf__"
 
@@ -167,8 +173,8 @@ def search_style(pipe, grid, X, y, args):
     return search.cv_results_
 
 
-def style_rows(cv_results, alphas, args):
-    """Every (alpha) row of one style's search, in both units."""
+def style_rows(cv_results, alphas, args, prefix=PREFIX):
+    """Every (alpha) row of a search, in both units."""
     from .._grid import common_alpha
 
     # The objective alpha as typed, not as translated there and back.
@@ -177,8 +183,8 @@ def style_rows(cv_results, alphas, args):
     for i, params in enumerate(cv_results["params"]):
         rows.append(
             {
-                "style": params[PREFIX + "penalty_style"],
-                "alpha": float(params[PREFIX + "alpha"]),
+                "style": params[prefix + "penalty_style"],
+                "alpha": float(params[prefix + "alpha"]),
                 "common_alpha": float(typed[i]),
                 "cv_mean": float(cv_results["mean_test_score"][i]),
                 "cv_std": float(cv_results["std_test_score"][i]),
@@ -194,14 +200,17 @@ def style_rows(cv_results, alphas, args):
     return rows
 
 
-def best_of_style(rows, pipe, cv_results, parts, alphas):
-    """The best row (first of the highest finite CV mean), refitted and tested."""
+def best_row(rows):
+    """The index of the first of the highest finite CV means (None: all failed)."""
     means = np.array([row["cv_mean"] for row in rows])
-    if np.isnan(means).all():
-        best_index, test_acc, zeros = 0, np.nan, np.nan
-    else:
-        best_index = int(np.nanargmax(means))
-        test_acc, zeros = _refit_and_test(pipe, cv_results["params"][best_index], parts)
+    return None if np.isnan(means).all() else int(np.nanargmax(means))
+
+
+def best_of_style(rows, best_index, tested, alphas):
+    """The table's entry of one style: its best row and ``(test acc, zeros)``."""
+    means = np.array([row["cv_mean"] for row in rows])
+    test_acc, zeros = tested
+    best_index = 0 if best_index is None else best_index
     best = rows[best_index]
     edge = None
     if len(alphas) > 1 and not np.isnan(means).all():
@@ -258,22 +267,88 @@ def run_compare(args, out):
 
 
 def _search_all(kept, parts, report, args):
-    """Search each style, filling ``report``; the cv_results_ for the plot."""
-    pipe = _pipeline(args)
+    """Search every style, filling ``report``; the cv_results_ for the plot."""
     progress = Progress(sum(len(a) for a in kept.values()) * args.cv)
+    if args.search == "path":
+        all_results = _search_path(kept, parts, report, args, progress)
+    else:
+        all_results = _search_grid(kept, parts, report, args, progress)
+    progress.close()
+    return all_results
+
+
+def _search_grid(kept, parts, report, args, progress):
+    """One ``GridSearchCV`` per style; each style's best refitted cold."""
+    pipe = _pipeline(args)
     all_results = []
     for style, alphas in kept.items():
         grid = _style_grid(style, alphas, args)
         cv_results = search_style(pipe, grid, parts[0], parts[2], args)
         progress.update(len(alphas) * args.cv, style)
         rows = style_rows(cv_results, alphas, args)
+        best = best_row(rows)
+        tested = (np.nan, np.nan)
+        if best is not None:
+            tested = _refit_and_test(pipe, cv_results["params"][best], parts)
         report["rows"] += rows
-        report["styles"][style] = best_of_style(
-            rows, pipe, cv_results, parts, args.alphas
-        )
+        report["styles"][style] = best_of_style(rows, best, tested, args.alphas)
         all_results.append(cv_results)
-    progress.close()
     return all_results
+
+
+def _search_path(kept, parts, report, args, progress):
+    """One path search (the task's CV estimator) over every style; each style's
+    best refitted on its path.
+
+    The data are standardised on the whole training part first (the grid
+    standardises within each fold: a Pipeline cannot wrap the path's folds).
+    """
+    from sklearn.preprocessing import StandardScaler
+
+    X_train, X_test, y_train, y_test = parts
+    scaler = StandardScaler().fit(X_train)
+    X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+    search = _path_search(kept, args)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search.fit(X_train, y_train)
+    progress.update(sum(len(a) for a in kept.values()) * args.cv, "path")
+    rows = style_rows(search.cv_results_, args.alphas, args, prefix="")
+    by_style = {style: [r for r in rows if r["style"] == style] for style in kept}
+    offsets = np.cumsum([0] + [len(r) for r in by_style.values()])
+    bests = {s: best_row(r) for s, r in by_style.items()}
+    chosen = [offsets[i] + b for i, b in enumerate(bests.values()) if b is not None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        models = search._refit_rows(chosen, X_train, y_train)
+    for i, (style, best) in enumerate(bests.items()):
+        model = None if best is None else models[offsets[i] + best]
+        tested = (np.nan, np.nan)
+        if model is not None:
+            tested = (float(model.score(X_test, y_test)), float(model.sparsity_))
+        report["styles"][style] = best_of_style(
+            by_style[style], best, tested, args.alphas
+        )
+    report["rows"] += rows
+    return [search.cv_results_]
+
+
+def _path_search(kept, args):
+    return CV_ESTIMATORS[args.task](
+        alphas=sorted({a for alphas in kept.values() for a in alphas}),
+        penalty_styles=list(kept),
+        cv=args.cv,
+        n_jobs=args.n_jobs,
+        refit=False,
+        hidden_layer_sizes=args.hidden,
+        solver=args.solver,
+        momentum=args.momentum,
+        learning_rate_init=args.learning_rate_init,
+        max_iter=args.max_iter,
+        random_state=args.seed,
+        penalty=args.penalty,
+        l1_ratio=args.l1_ratio,
+    )
 
 
 # ------------------------------------------------------------ on dask

@@ -13,7 +13,7 @@ JSON_SCHEMA = "nnreg-compare/3"
 SETTINGS = (
     "dataset", "csv", "target", "task", "penalty", "l1_ratio", "alphas", "cv",
     "hidden", "max_iter", "learning_rate_init", "solver", "momentum", "test_size",
-    "seed",
+    "seed", "search",
 )  # fmt: skip
 
 
@@ -64,7 +64,7 @@ def print_table(report, args, out):
     print(
         f"Model: penalty={args.penalty}, solver={args.solver}{momentum}, learning "
         f"rate {args.learning_rate_init:g}, hidden {args.hidden}, {args.max_iter} "
-        f"epochs; alphas tried (objective units): "
+        f"epochs; {args.search} search; alphas tried (objective units): "
         f"{', '.join(fmt_alpha(a) for a in args.alphas)}",
         file=out,
     )
@@ -103,7 +103,8 @@ def _table_notes(report, args):
         "R(W), lined up across styles; best alpha: that lambda in the style's own "
         "unit (decoupled: a shrink per step; multiplicative: the fraction of each "
         "weight kept per step).",
-        f"test {short}: the best alpha refitted on the {data['n_train']} CV samples, "
+        f"test {short}: the best alpha refitted{_how_refitted(args)} on the "
+        f"{data['n_train']} CV samples, "
         f"scored on the {data['n_test']} held out. zeros %: share of connection "
         "weights exactly 0. fit s: mean seconds per fit.",
     ]
@@ -124,6 +125,10 @@ def _table_notes(report, args):
         for alpha, reason in skipped:
             lines.append(f"left out: {style} at alpha {fmt_alpha(alpha)}: {reason}")
     return lines
+
+
+def _how_refitted(args):
+    return " along its path" if args.search == "path" else ""
 
 
 # ---------------------------------------------------------- JSON and plot

@@ -28,12 +28,15 @@ example:
 """
 
 COMPARE_DESCRIPTION = """\
-Grid-search alpha x penalty style on a data set (bundled, or a CSV file):
+Search alpha x penalty style on a data set (bundled, or a CSV file):
 the same alphas, given in objective units, are translated into each style's
 own unit, each style is cross-validated on a training part and its best
 alpha scored on a held-out part.  Prints one row per style (--json writes
 every (style, alpha) row).  A class-label target is scored by accuracy, a
-numeric one (--task regression, or detected) by R².
+numeric one (--task regression, or detected) by R².  --search path (the
+default) fits each style's alphas weak to strong, each from the previous
+fit's weights; --search grid fits every (style, alpha, fold) from random
+weights.
 
 example:
   nnreg compare --dataset wine --penalty l1 --alphas 1e-4,1e-3,1e-2 \\
@@ -157,7 +160,7 @@ def build_parser():
     _add_demo_args(demo)
     compare = sub.add_parser(
         "compare",
-        help="grid search over alpha x penalty style",
+        help="search alpha x penalty style (a warm-started path or a grid)",
         description=COMPARE_DESCRIPTION,
         formatter_class=_Formatter,
     )
@@ -267,6 +270,14 @@ def _add_compare_model_args(compare):
 
 
 def _add_compare_training_args(compare):
+    compare.add_argument(
+        "--search",
+        choices=("path", "grid"),
+        default="path",
+        help="path: each style's alphas fitted weak to strong, each fit "
+        "warm-started from the previous one (RegularizedMLPClassifierCV, several "
+        "times faster); grid: every (style, alpha, fold) an independent fit",
+    )
     compare.add_argument(
         "--cv", type=ranged(int, 2, 1000), default=3, help="cross-validation folds"
     )

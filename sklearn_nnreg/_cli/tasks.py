@@ -8,10 +8,11 @@ the task cannot use ends with one line and exit status 2.
 import numpy as np
 from sklearn.utils.multiclass import type_of_target
 
-from .._tasks import ESTIMATORS, SCORING, infer_task
+from .._tasks import CV_ESTIMATORS, ESTIMATORS, SCORING, infer_task
 from .parser import UsageError
 
 __all__ = [
+    "CV_ESTIMATORS",
     "ESTIMATORS",
     "SCORING",
     "describe_target",
