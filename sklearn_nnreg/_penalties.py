@@ -148,26 +148,12 @@ def check_penalized_part(name, penalize_intercepts):
         )
 
 
-# Floors that keep the group formulas finite at a zero group or a zero step.
+# Floors that keep the group formulas finite at a zero step.
 _TINY = np.finfo(np.float64).tiny
 # Newton steps of the metric prox: it converges from the left, monotonically
 # and in a handful of steps (see GroupLasso._metric_radius).
 _NEWTON_STEPS = 50
 _NEWTON_TOL = 1e-12
-
-
-class _GroupLayer:
-    """One weight matrix's groups (its rows) in the flat penalized vector."""
-
-    def __init__(self, start, fan_in, fan_out, group_slice):
-        self.flat = slice(start, start + fan_in * fan_out)
-        self.shape = (fan_in, fan_out)
-        self.groups = group_slice  # this layer's entries of per-group arrays
-        self.weight = np.sqrt(fan_out)  # sqrt(p_g), the same for every row
-
-    def rows(self, flat):
-        """The layer's part of a flat vector, one group per row (a view)."""
-        return flat[self.flat].reshape(self.shape)
 
 
 class GroupLasso(Penalty):
@@ -176,11 +162,12 @@ class GroupLasso(Penalty):
     The groups are the rows of every weight matrix: the outgoing weights of
     each input and hidden unit, so a zero group is an input or a hidden unit
     cut off from the next layer.  ``p_g`` is the group's size (the fan-out),
-    so that wide layers are not favoured.  The penalty acts on the weights
-    part of the flat vector only (intercepts are never in a group).
-
-    Per-group work arrays are made here, once; the prox's per-coordinate
-    work arrays at its first adam step; so no step allocates after that.
+    so that wide layers are not favoured.  The weights are packed row by row,
+    so each group is a contiguous run of the flat weights: per-group sums are
+    one ``np.add.reduceat`` and per-group factors reach their weights by one
+    ``np.take``, both over the whole vector and without broadcasting (whose
+    ufunc buffers would allocate at every step).  The penalty acts on the
+    weights part of the flat vector only (intercepts are never in a group).
 
     Parameters
     ----------
@@ -196,54 +183,57 @@ class GroupLasso(Penalty):
     def __init__(self, l1, group, coef_shapes):
         super().__init__(l1, 0.0)
         self.group = float(group)
-        self.layers, start, n_groups = [], 0, 0
-        for fan_in, fan_out in coef_shapes:
-            groups = slice(n_groups, n_groups + fan_in)
-            self.layers.append(_GroupLayer(start, fan_in, fan_out, groups))
-            start += fan_in * fan_out
-            n_groups += fan_in
-        self.n_coef, self.n_groups = start, n_groups
-        # norms, a per-group factor, and the Newton iteration's radius,
-        # bracket, sums and residual.
+        sizes = np.array(
+            [fan_out for fan_in, fan_out in coef_shapes for _ in range(fan_in)],
+            dtype=np.intp,
+        )
+        self.n_groups, self.n_coef = sizes.size, int(sizes.sum())
+        #: Offset of each group in the flat weights, and each weight's group.
+        self.starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
+        self.group_of = np.repeat(np.arange(self.n_groups, dtype=np.intp), sizes)
+        #: ``group * sqrt(p_g)``: the group part's weight, per group.
+        self.strength = self.group * np.sqrt(sizes)
+        # Work arrays, made once: per group (norms, a factor, the Newton
+        # radius, its upper bound, two sums) and per weight (three).
         self._norms, self._factor, self._radius, self._upper, self._sum, \
-            self._sum3, self._residual = np.empty((7, n_groups))
-        self._metric_work = None
+            self._sum3 = np.empty((6, self.n_groups))
+        self._zero = np.empty(self.n_groups, dtype=bool)
+        self._work = np.empty((3, self.n_coef))
 
-    def group_norms(self, w, scratch=None):
+    def group_norms(self, w):
         """``||w_g||`` of every group, in a float64 array (owned: copy it)."""
-        for layer in self.layers:
-            rows = layer.rows(w)
-            squares = np.multiply(rows, rows, out=_rows_or_none(layer, scratch))
-            np.add.reduce(
-                squares, axis=1, dtype=np.float64, out=self._norms[layer.groups]
-            )
+        # The last work array: the metric prox keeps c a_i in the first.
+        squares = np.multiply(w, w, out=self._work[2], dtype=np.float64)
+        np.add.reduceat(squares, self.starts, out=self._norms)
         return np.sqrt(self._norms, out=self._norms)
+
+    def _spread(self, per_group, out):
+        """Each weight's entry of a per-group array, into ``out``."""
+        return np.take(per_group, self.group_of, out=out, mode="clip")
+
+    def _inverse_norms(self, w):
+        """``1 / ||w_g||``, and 1 at a zero group (whose weights are 0)."""
+        norms = self.group_norms(w)
+        np.equal(norms, 0.0, out=self._zero)
+        norms += self._zero
+        return np.divide(1.0, norms, out=self._factor)
 
     def value(self, w, scratch=None):
         total = super().value(w, scratch)
-        norms = self.group_norms(w, scratch)
-        for layer in self.layers:
-            total += self.group * layer.weight * float(norms[layer.groups].sum())
-        return total
+        return total + float(np.dot(self.strength, self.group_norms(w)))
 
     def add_gradient(self, w, out, scale, scratch=None):
         """``out += scale * dR(w)``; the group part is 0 at a zero group."""
         super().add_gradient(w, out, scale, scratch)
-        norms = self.group_norms(w, scratch)
-        # scale * group * sqrt(p_g) / ||w_g||, and 0 where the group is zero
-        # (its weights are zero too, so the floor only avoids 0 / 0).
-        factor = np.maximum(norms, _TINY, out=self._factor)
-        np.divide(1.0, factor, out=factor)
-        for layer in self.layers:
-            part = factor[layer.groups]
-            part *= scale * self.group * layer.weight
-            term = np.multiply(
-                layer.rows(w), part[:, None], out=_rows_or_none(layer, scratch)
-            )
-            layer.rows(out)[...] += term
+        factor = self._inverse_norms(w)
+        factor *= self.strength
+        factor *= scale
+        term = self._spread(factor, self._work[1])
+        term *= w
+        out += term
 
     def prox(self, w, threshold, scratch=None):
-        """In place, ``w <- argmin_v 1/2 ||v - w||^2_{1/t} + R(v) t``.
+        """In place, ``w <- argmin_v sum (v - w)**2 / (2 t) + R(v)``.
 
         The element-wise L1 soft-threshold, then the group part: the block
         soft-threshold ``max(0, 1 - t group sqrt(p_g) / ||w_g||) w_g`` for a
@@ -257,62 +247,56 @@ class GroupLasso(Penalty):
         if isinstance(threshold, np.ndarray):
             self._metric_prox(w, threshold)
         else:
-            self._block_soft_threshold(w, float(threshold), scratch)
+            self._block_soft_threshold(w, float(threshold))
 
-    def _block_soft_threshold(self, w, threshold, scratch):
-        own = None if scratch is None else scratch[0]
-        norms = self.group_norms(w, own)
-        factor = np.maximum(norms, _TINY, out=self._factor)
-        np.divide(1.0, factor, out=factor)
-        for layer in self.layers:
-            part = factor[layer.groups]
-            part *= -threshold * self.group * layer.weight
-            part += 1.0
-            np.maximum(part, 0.0, out=part)
-            layer.rows(w)[...] *= part[:, None]
+    def _block_soft_threshold(self, w, threshold):
+        factor = self._inverse_norms(w)
+        factor *= self.strength
+        factor *= -threshold
+        factor += 1.0
+        np.maximum(factor, 0.0, out=factor)
+        w *= self._spread(factor, self._work[1])
 
     # ------------------------------------------------ prox in adam's metric
-    def _metric_prox(self, w, threshold):
+    def _metric_prox(self, w, steps):
         """The group prox in the diagonal metric of a step ``a_i`` per weight.
 
         ``v = argmin sum_i (v_i - u_i)**2 / (2 a_i) + c ||v||`` with
         ``c = group * sqrt(p_g)`` is ``v = 0`` when ``||u / a|| <= c``, and
         otherwise ``v_i = u_i r / (r + c a_i)`` with ``r = ||v||`` the root of
-        ``sum_i u_i**2 / (r + c a_i)**2 = 1``.  Each coordinate keeps its own
+        ``sum_i u_i**2 / (r + c a_i)**2 = 1``.  Each weight keeps its own
         step: one step per group (its mean or max) wipes whole networks
         under adam, whose early steps are near ``lr / epsilon`` wherever the
         gradients are tiny.
         """
-        if self._metric_work is None:
-            self._metric_work = np.empty((2, self.n_coef))
-        work = self._metric_work
+        scaled, expanded, shifted = self._work
+        # c a_i, kept through the Newton steps.
+        self._spread(self.strength, scaled)
+        scaled *= steps
         with np.errstate(all="ignore"):  # floors keep it finite; no warnings
-            for layer in self.layers:
-                u, a = layer.rows(w), layer.rows(threshold)
-                radius = self._metric_radius(layer, u, a, work)
-                shrink = layer.rows(work[0])
-                self._shifted_steps(layer, a, radius, shrink)
-                np.divide(radius[:, None], shrink, out=shrink)
-                u *= shrink
+            radius = self._metric_radius(w, scaled)
+            self._shifted(radius, scaled, expanded, shifted)
+            expanded /= shifted
+        w *= expanded
 
-    def _shifted_steps(self, layer, a, radius, out):
-        """``out = max(r_g + c a_i, tiny)`` over the layer's rows."""
-        np.multiply(a, self.group * layer.weight, out=out)
-        out += radius[:, None]
+    def _shifted(self, radius, scaled, expanded, out):
+        """``out = max(r_g + c a_i, tiny)``; ``expanded`` gets r_g per weight."""
+        self._spread(radius, expanded)
+        np.add(expanded, scaled, out=out)
         np.maximum(out, _TINY, out=out)
 
-    def _secular_sums(self, layer, u, a, radius, work):
-        """``sum u**2 / D**2`` and ``sum u**2 / D**3``, D the shifted steps."""
-        shifted, term = layer.rows(work[0]), layer.rows(work[1])
-        self._shifted_steps(layer, a, radius, shifted)
+    def _secular_sums(self, u, radius, scaled):
+        """``S = sum u**2 / D**2`` and ``S3 = sum u**2 / D**3`` per group."""
+        _, term, shifted = self._work
+        self._shifted(radius, scaled, term, shifted)
         np.divide(u, shifted, out=term)
         term *= term
-        np.add.reduce(term, axis=1, out=self._sum[layer.groups])
+        np.add.reduceat(term, self.starts, out=self._sum)
         term /= shifted
-        np.add.reduce(term, axis=1, out=self._sum3[layer.groups])
+        np.add.reduceat(term, self.starts, out=self._sum3)
 
-    def _metric_radius(self, layer, u, a, work):
-        """``r = ||v||`` of every group of the layer (0 for a zeroed group).
+    def _metric_radius(self, u, scaled):
+        """``r = ||v||`` of every group (0 for a group the prox zeroes).
 
         Newton's method on ``N(r) = (sum_i u_i**2 / (r + c a_i)**2)**-1/2 = 1``:
         N is increasing and concave for r >= 0 (as in the trust-region
@@ -320,23 +304,22 @@ class GroupLasso(Penalty):
         to it monotonically.  ``max(0, ||u|| - c max_i a_i)`` is such a
         start, and ``||u||`` bounds the root above; both are safeguards.
         """
-        groups = layer.groups
-        radius, upper = self._radius[groups], self._upper[groups]
-        total, total3 = self._sum[groups], self._sum3[groups]
-        residual = self._residual[groups]
-        self._norms_into(u, layer.rows(work[1]), upper)
-        steps = np.multiply(a, self.group * layer.weight, out=layer.rows(work[0]))
-        np.maximum.reduce(steps, axis=1, out=radius)
+        radius, upper, total, total3 = self._radius, self._upper, self._sum, self._sum3
+        np.copyto(upper, self.group_norms(u))
+        np.maximum.reduceat(scaled, self.starts, out=radius)
         np.subtract(upper, radius, out=radius)
         np.maximum(radius, 0.0, out=radius)
         # A group is zeroed when ||u / (c a)|| <= 1, i.e. N(0) >= 1.
-        active = self._active_groups(layer, u, a, work)
+        active = self._factor
+        active.fill(0.0)
+        self._secular_sums(u, active, scaled)
+        np.greater(total, 1.0, out=active)
         for _ in range(_NEWTON_STEPS):
-            self._secular_sums(layer, u, a, radius, work)
+            self._secular_sums(u, radius, scaled)
             np.maximum(total, _TINY, out=total)
             np.maximum(total3, _TINY, out=total3)
             # The Newton step (1 - N) / N' is (sqrt(S) - 1) S / S3.
-            np.sqrt(total, out=residual)
+            residual = np.sqrt(total, out=self._norms)
             residual -= 1.0
             total *= residual
             total /= total3
@@ -348,21 +331,3 @@ class GroupLasso(Penalty):
                 break
         radius *= active
         return radius
-
-    def _active_groups(self, layer, u, a, work):
-        """1.0 for each group the metric prox keeps, 0.0 for one it zeroes."""
-        zero = self._factor[layer.groups]
-        zero.fill(0.0)
-        self._secular_sums(layer, u, a, zero, work)
-        return np.greater(self._sum[layer.groups], 1.0, out=zero)
-
-    @staticmethod
-    def _norms_into(rows, squares, out):
-        np.multiply(rows, rows, out=squares)
-        np.add.reduce(squares, axis=1, out=out)
-        np.sqrt(out, out=out)
-
-
-def _rows_or_none(layer, scratch):
-    """The layer's rows of a scratch vector, or None (a new array)."""
-    return None if scratch is None else layer.rows(scratch)
