@@ -59,6 +59,17 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         'l1':          R(W) = sum |w|
         'l2':          R(W) = 1/2 sum w**2
         'elasticnet':  R(W) = l1_ratio sum |w| + (1 - l1_ratio) 1/2 sum w**2
+        'group_lasso': R(W) = sum_g sqrt(p_g) ||w_g||_2
+        'sparse_group_lasso':
+                       R(W) = l1_ratio sum |w|
+                              + (1 - l1_ratio) sum_g sqrt(p_g) ||w_g||_2
+
+    The groups are the outgoing weights of each input and hidden unit (row j
+    of ``coefs_[i]``), of size p_g; a zero group is a unit cut off, which
+    :meth:`prune` removes, or an input that ``feature_importances_`` marks
+    with an exact zero.  They take ``'gradient'``, ``'decoupled'`` and
+    ``'proximal'`` (the block soft-threshold, in adam's per-weight metric
+    under adam: exact group zeros) with sgd or adam.
 
     One optimizer step, with learning rate eta_t, optimizer update Delta(.)
     and per-weight step size h, is, by ``penalty_style``, as below.  h is
@@ -158,15 +169,17 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
         stopping (or, with the 'adaptive' schedule, dividing the rate by 5).
     max_fun : int, default=15000
         Maximum number of loss evaluations of lbfgs.
-    penalty : {'l2', 'l1', 'elasticnet'} or None, default='l2'
+    penalty : {'l2', 'l1', 'elasticnet', 'group_lasso', \
+'sparse_group_lasso'} or None, default='l2'
         The penalty R.  None applies no penalty, whatever the style.
     l1_ratio : float, default=0.5
-        Share of L1 in the elastic net, in [0, 1].
+        Share of L1 in the elastic net and the sparse group lasso, in [0, 1].
     penalty_style : {'gradient', 'decoupled', 'multiplicative', 'proximal', \
 'cumulative'}, default='gradient'
         Where and how the penalty enters each optimizer step (see above).
     penalize_intercepts : bool, default=False
-        Whether the intercepts are penalized too.
+        Whether the intercepts are penalized too (not with the group
+        penalties: intercepts are never in a group).
     loss : {'log_loss', 'squared_error'}, default='log_loss'
         Per-sample data loss on the output units (softmax for multiclass,
         one logistic unit for binary, one per label for multilabel).
@@ -226,6 +239,9 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
 
     References
     ----------
+    S. Scardapane, D. Comminiello, A. Hussain and A. Uncini (2017). Group
+    sparse regularization for deep neural networks. Neurocomputing 241.
+
     Y. Tsuruoka, J. Tsujii and S. Ananiadou (2009). Stochastic gradient
     descent training for L1-regularized log-linear models with cumulative
     penalty. ACL-IJCNLP.
@@ -856,9 +872,9 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseEstimator):
             self.coefs_, self.intercepts_, self.activation
         )
         pruned.hidden_layer_sizes = tuple(c.shape[1] for c in pruned.coefs_[:-1])
-        pruned.sparsity_ = float(np.mean(np.concatenate(
-            [c.ravel() == 0 for c in pruned.coefs_]
-        )))
+        pruned.sparsity_ = float(
+            np.mean(np.concatenate([c.ravel() == 0 for c in pruned.coefs_]))
+        )
         return pruned
 
     def __sklearn_tags__(self):

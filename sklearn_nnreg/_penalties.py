@@ -195,8 +195,9 @@ class GroupLasso(Penalty):
         self.strength = self.group * np.sqrt(sizes)
         # Work arrays, made once: per group (norms, a factor, the Newton
         # radius, its upper bound, two sums) and per weight (three).
-        self._norms, self._factor, self._radius, self._upper, self._sum, \
-            self._sum3 = np.empty((6, self.n_groups))
+        self._norms, self._factor, self._radius, self._upper, self._sum, self._sum3 = (
+            np.empty((6, self.n_groups))
+        )
         self._zero = np.empty(self.n_groups, dtype=bool)
         self._work = np.empty((3, self.n_coef))
 

@@ -3,8 +3,8 @@
 Every convention is mapped through one common unit, the *objective weight*
 lambda of ``L + lambda * R`` with ``L`` the mean data loss and
 ``R = sum|w|`` (L1), ``1/2 sum w**2`` (L2), their ``l1_ratio`` mix
-(elastic net) or the group penalties' ``R``: the unit of our ``'gradient'``, ``'proximal'`` and
-``'cumulative'`` styles.
+(elastic net) or the group penalties' ``R``: the unit of our
+``'gradient'``, ``'proximal'`` and ``'cumulative'`` styles.
 """
 
 from numbers import Real

@@ -62,10 +62,10 @@ def brute_force_prox(u, steps, l1, group):
             return fit + l1 * np.abs(v).sum() + group * weight * np.linalg.norm(v)
 
         starts = [u_g, np.zeros_like(u_g), 0.5 * u_g]
-        best = min(
-            (minimize(objective, x0, method="Powell", options=options) for x0 in starts),
-            key=lambda result: result.fun,
-        )
+        results = [
+            minimize(objective, x0, method="Powell", options=options) for x0 in starts
+        ]
+        best = min(results, key=lambda result: result.fun)
         if objective(np.zeros_like(u_g)) <= best.fun:
             best.x, best.fun = np.zeros_like(u_g), objective(np.zeros_like(u_g))
         solution[part] = best.x
@@ -202,7 +202,10 @@ def test_unsupported_combinations_are_refused_with_the_fix(penalty, params, mess
 
 def test_translate_alpha_and_grid_accept_the_group_penalties():
     lam = translate_alpha(
-        1e-4, penalty="group_lasso", source="decoupled", target="proximal",
+        1e-4,
+        penalty="group_lasso",
+        source="decoupled",
+        target="proximal",
         learning_rate_init=0.01,
     )
     assert lam == pytest.approx(1e-2)
@@ -210,7 +213,9 @@ def test_translate_alpha_and_grid_accept_the_group_penalties():
         translate_alpha(1e-3, penalty="group_lasso", source="keras", target="gradient")
     grid = style_param_grid([1e-3], penalty="sparse_group_lasso", l1_ratio=0.2)
     assert [g["penalty_style"] for g in grid] == [
-        ["gradient"], ["decoupled"], ["proximal"],
+        ["gradient"],
+        ["decoupled"],
+        ["proximal"],
     ]
     assert all(g["l1_ratio"] == [0.2] for g in grid)
 
@@ -235,9 +240,17 @@ def test_zero_groups_satisfy_the_optimality_bound_after_a_long_fit():
     )
     alpha = 0.02
     est = RegularizedMLPClassifier(
-        (12,), solver="adam", batch_size=150, learning_rate_init=0.01,
-        max_iter=2000, tol=0, n_iter_no_change=np.inf, penalty="group_lasso",
-        penalty_style="proximal", alpha=alpha, random_state=0,
+        (12,),
+        solver="adam",
+        batch_size=150,
+        learning_rate_init=0.01,
+        max_iter=2000,
+        tol=0,
+        n_iter_no_change=np.inf,
+        penalty="group_lasso",
+        penalty_style="proximal",
+        alpha=alpha,
+        random_state=0,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -9,8 +9,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import SelectFromModel
 
 from sklearn_nnreg import RegularizedMLPClassifier
-from sklearn_nnreg._network import forward
 from sklearn_nnreg._heads import make_head
+from sklearn_nnreg._network import forward
 from sklearn_nnreg._prune import prune_units
 
 
@@ -24,9 +24,15 @@ def data():
 @pytest.fixture(scope="module")
 def fitted(data):
     est = RegularizedMLPClassifier(
-        (16, 8), solver="adam", learning_rate_init=0.005, max_iter=100,
-        batch_size=120, penalty="group_lasso", penalty_style="proximal",
-        alpha=0.01, random_state=0,
+        (16, 8),
+        solver="adam",
+        learning_rate_init=0.005,
+        max_iter=100,
+        batch_size=120,
+        penalty="group_lasso",
+        penalty_style="proximal",
+        alpha=0.01,
+        random_state=0,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -37,9 +43,7 @@ def outputs(coefs, intercepts, X, activation="relu"):
     return forward(coefs, intercepts, X, activation, make_head("log_loss", "softmax"))
 
 
-def test_prune_removes_the_units_with_a_zero_group_and_keeps_predictions(
-    data, fitted
-):
+def test_prune_removes_the_units_with_a_zero_group_and_keeps_predictions(data, fitted):
     X, _ = data
     dead = [int((~c.any(axis=1)).sum()) for c in fitted.coefs_[1:]]
     assert sum(dead) > 0  # the fit zeroed some hidden units' groups
@@ -52,12 +56,12 @@ def test_prune_removes_the_units_with_a_zero_group_and_keeps_predictions(
         pruned.predict_proba(X), fitted.predict_proba(X), rtol=0, atol=1e-12
     )
     assert fitted.hidden_layer_sizes == (16, 8)  # the original is unchanged
-    assert all(c.shape[1] == n for c, n in zip(fitted.coefs_, (16, 8, 3)))
+    assert all(c.shape[1] == n for c, n in zip(fitted.coefs_, (16, 8, 3), strict=True))
 
 
 def test_a_pruned_model_keeps_no_unit_with_a_zero_group(fitted):
     pruned = fitted.prune()
-    for incoming, outgoing in zip(pruned.coefs_[:-1], pruned.coefs_[1:]):
+    for incoming, outgoing in zip(pruned.coefs_[:-1], pruned.coefs_[1:], strict=True):
         assert outgoing.any(axis=1).all()
         assert incoming.any(axis=0).all()
 
@@ -78,9 +82,10 @@ def test_constant_units_are_folded_into_the_next_intercepts():
     np.testing.assert_allclose(
         outputs(new_coefs, new_intercepts, X, "tanh"),
         outputs(coefs, intercepts, X, "tanh"),
-        rtol=0, atol=1e-12,
+        rtol=0,
+        atol=1e-12,
     )
-    assert all(np.array_equal(a, b) for a, b in zip(before, coefs))
+    assert all(np.array_equal(a, b) for a, b in zip(before, coefs, strict=True))
 
 
 def test_a_layer_with_nothing_left_keeps_one_silent_unit():
