@@ -262,3 +262,16 @@ def test_zero_groups_satisfy_the_optimality_bound_after_a_long_fit():
         bound = alpha * np.sqrt(coef.shape[1])
         assert np.all(np.linalg.norm(grad[zero], axis=1) <= 1.25 * bound)
     assert 0 < n_zero < sum(c.shape[0] for c in est.coefs_)
+
+
+def test_proximal_group_lasso_at_alpha_zero_changes_nothing():
+    X, y = make_classification(60, 5, random_state=0)
+    common = dict(hidden_layer_sizes=(6,), max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        penalized = RegularizedMLPClassifier(
+            **common, penalty="group_lasso", penalty_style="proximal", alpha=0.0
+        ).fit(X, y)
+        plain = RegularizedMLPClassifier(**common, penalty=None).fit(X, y)
+    for a, b in zip(penalized.coefs_, plain.coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)
