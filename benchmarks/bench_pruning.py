@@ -15,7 +15,7 @@
 
 Usage::
 
-    python benchmarks/bench_pruning.py [--quick]
+    python benchmarks/bench_pruning.py [--quick] [--goal {1,2,both}]
 
 ``--quick`` runs a shorter path and a 3-fold CV (a smoke test, not the goal).
 """
@@ -102,12 +102,14 @@ def feature_selection_goal(quick):
     X, y = make_classification(
         2000, 100, n_informative=10, n_redundant=0, shuffle=False, random_state=0
     )
+    # Full batch (clipped to each fold's size) at a moderate rate: the
+    # proximal steps then settle on a clean set of groups.
     selector = RegularizedMLPClassifier(
         (16,),
         solver="adam",
         batch_size=2000,
-        learning_rate_init=0.01,
-        max_iter=300,
+        learning_rate_init=0.003,
+        max_iter=500,
         penalty="group_lasso",
         penalty_style="proximal",
         random_state=0,
@@ -117,7 +119,7 @@ def feature_selection_goal(quick):
         SelectFromModel(selector, threshold=1e-12),
         RegularizedMLPClassifier((32,), random_state=0),
     )
-    alphas = [6e-3, 9e-3] if quick else [4e-3, 5e-3, 6e-3, 7e-3, 8e-3, 9e-3, 1e-2]
+    alphas = [6e-3, 9e-3] if quick else [4e-3, 6e-3, 8e-3, 1e-2, 1.5e-2]
     grid = {"selectfrommodel__estimator__alpha": alphas}
     search = GridSearchCV(pipe, grid, cv=3 if quick else 5, n_jobs=1).fit(X, y)
     print(f"{'alpha':>8} {'CV acc':>7}")
@@ -136,12 +138,17 @@ def feature_selection_goal(quick):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--goal", choices=("1", "2", "both"), default="both")
     args = parser.parse_args()
     warnings.simplefilter("ignore", ConvergenceWarning)
-    print("== goal 1: pruning on digits ==")
-    pruning_goal(args.quick)
-    print("\n== goal 2: feature selection pipeline ==")
-    feature_selection_goal(args.quick)
+    # The full-batch selector's batch_size is clipped to each CV fold's size.
+    warnings.filterwarnings("ignore", message="Got `batch_size`")
+    if args.goal in ("1", "both"):
+        print("== goal 1: pruning on digits ==")
+        pruning_goal(args.quick)
+    if args.goal in ("2", "both"):
+        print("\n== goal 2: feature selection pipeline ==")
+        feature_selection_goal(args.quick)
 
 
 if __name__ == "__main__":
