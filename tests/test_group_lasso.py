@@ -18,6 +18,7 @@ from sklearn_nnreg import RegularizedMLPClassifier, style_param_grid, translate_
 from sklearn_nnreg._layout import Layout
 from sklearn_nnreg._network import Network
 from sklearn_nnreg._penalties import GROUP_PENALTIES, make_penalty
+from sklearn_nnreg._styles import styles_accepting
 
 SHAPES = [(3, 4), (4, 2)]  # 3 input groups of 4 weights, 4 hidden of 2
 N_COEF = 3 * 4 + 4 * 2
@@ -275,3 +276,15 @@ def test_proximal_group_lasso_at_alpha_zero_changes_nothing():
         plain = RegularizedMLPClassifier(**common, penalty=None).fit(X, y)
     for a, b in zip(penalized.coefs_, plain.coefs_, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("penalty", GROUP_PENALTIES)
+def test_the_registry_lists_the_styles_and_solvers_that_apply(penalty):
+    for solver in ("sgd", "adam"):
+        assert styles_accepting(penalty, solver) == (
+            "gradient",
+            "decoupled",
+            "proximal",
+        )
+    assert styles_accepting(penalty, "lbfgs") == ()
+    assert styles_accepting("l1", "lbfgs") == ("gradient", "proximal", "cumulative")
