@@ -9,6 +9,7 @@ its output activation (:meth:`BaseRegularizedMLP._output_activation`) and
 its predictions; everything else here is task-agnostic.
 """
 
+import copy
 import dataclasses
 import warnings
 from contextlib import contextmanager
@@ -26,7 +27,8 @@ from ._layout import Layout
 from ._lbfgs import fit_lbfgs
 from ._network import DERIVATIVES, Network, forward
 from ._optimizers import make_optimizer
-from ._penalties import PENALTIES, make_penalty
+from ._penalties import PENALTIES, check_penalized_part, make_penalty
+from ._prune import prune_units
 from ._state import FitState, solver_config
 from ._styles import STYLES, Style
 from ._targets import check_weights_not_all_zero
@@ -175,7 +177,7 @@ class BaseRegularizedMLP(BaseEstimator):
 
     def _fit(self, X, y, sample_weight, incremental):
         hidden = self._hidden_sizes()
-        penalty = self._resolve_penalty()
+        self._check_penalty()
         self._check_early_stopping(incremental)
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
@@ -184,6 +186,7 @@ class BaseRegularizedMLP(BaseEstimator):
             X, y, sample_weight, incremental, first_pass
         )
         layout = Layout([X.shape[1], *hidden, Y.shape[1]])
+        penalty = make_penalty(self.penalty, self.l1_ratio, layout.coef_shapes)
         rng = check_random_state(self.random_state)
         if first_pass:
             flat = self._initialize(layout, Y, rng, X.dtype)
@@ -281,12 +284,12 @@ class BaseRegularizedMLP(BaseEstimator):
         self.sparsity_ = float(np.mean(flat[: layout.n_coef] == 0))
 
     # -------------------------------------------------------- penalty rules
-    def _resolve_penalty(self):
-        """The penalty object, after checking the penalty/style/solver combination."""
+    def _check_penalty(self):
+        """Raise unless the penalty/style/solver combination can be trained."""
         STYLES[self.penalty_style].check(
             self.penalty, self.alpha, self.solver, self.l1_ratio, stacklevel=4
         )
-        return make_penalty(self.penalty, self.l1_ratio)
+        check_penalized_part(self.penalty, self.penalize_intercepts)
 
     def _make_style(self, penalty):
         if penalty is None:
@@ -481,14 +484,46 @@ class BaseRegularizedMLP(BaseEstimator):
     def feature_importances_(self):
         """L2 norm of each input's outgoing first-layer weights.
 
-        Zero exactly for an input whose weights are all exactly zero, so
-        :class:`sklearn.feature_selection.SelectFromModel` can drop inputs
-        that an L1 penalty has cut off.  Fit with ``solver='lbfgs'`` for
-        that: element-wise L1 under sgd or adam zeroes single weights long
-        before it zeroes a whole input's row.
+        This is the norm of the input's group under ``penalty='group_lasso'``
+        (row j of ``coefs_[0]``), so it is zero exactly for an input the
+        penalty has cut off, and
+        ``SelectFromModel(est, threshold=1e-12, prefit=True)`` keeps exactly
+        the inputs with a non-zero group.  Fit the group penalties with
+        ``penalty_style='proximal'`` (exact group zeros), or element-wise L1
+        with ``solver='lbfgs'``: element-wise L1 under sgd or adam zeroes
+        single weights long before it zeroes a whole input's row.
         """
         check_is_fitted(self)
         return np.linalg.norm(self.coefs_[0], axis=1)
+
+    def prune(self):
+        """A new fitted estimator without the hidden units that do nothing.
+
+        A hidden unit whose outgoing weights (its group under the group
+        lasso) are all exactly zero is removed, and so is one whose incoming
+        weights are all zero, its constant output folded into the next
+        layer's intercepts; the predictions are unchanged up to rounding
+        and ``hidden_layer_sizes`` shrinks.  Inputs are never removed (their
+        importance is zero).  The training memory is not carried over: a
+        ``partial_fit`` or warm start of the pruned model starts its
+        optimizer afresh.
+
+        Returns
+        -------
+        pruned : estimator
+            A copy with smaller weight matrices; this estimator is unchanged.
+        """
+        check_is_fitted(self)
+        pruned = copy.deepcopy(self)
+        pruned.__dict__.pop("_fit_state", None)
+        pruned.coefs_, pruned.intercepts_ = prune_units(
+            self.coefs_, self.intercepts_, self.activation
+        )
+        pruned.hidden_layer_sizes = tuple(c.shape[1] for c in pruned.coefs_[:-1])
+        pruned.sparsity_ = float(
+            np.mean(np.concatenate([c.ravel() == 0 for c in pruned.coefs_]))
+        )
+        return pruned
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -143,15 +143,23 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
         stopping (or, with the 'adaptive' schedule, dividing the rate by 5).
     max_fun : int, default=15000
         Maximum number of loss evaluations of lbfgs.
-    penalty : {'l2', 'l1', 'elasticnet'} or None, default='l2'
-        The penalty R.  None applies no penalty, whatever the style.
+    penalty : {'l2', 'l1', 'elasticnet', 'group_lasso', \
+'sparse_group_lasso'} or None, default='l2'
+        The penalty R.  None applies no penalty, whatever the style.  The
+        group penalties (groups: the outgoing weights of each input and
+        hidden unit, row j of ``coefs_[i]``, of size p_g) are
+        ``sum_g sqrt(p_g) ||w_g||_2`` and, for the sparse group lasso,
+        ``l1_ratio sum |w| + (1 - l1_ratio)`` times that; they take
+        ``'gradient'``, ``'decoupled'`` and ``'proximal'`` (exact group
+        zeros, which :meth:`prune` removes) with sgd or adam.
     l1_ratio : float, default=0.5
-        Share of L1 in the elastic net, in [0, 1].
+        Share of L1 in the elastic net and the sparse group lasso, in [0, 1].
     penalty_style : {'gradient', 'decoupled', 'multiplicative', 'proximal', \
 'cumulative'}, default='gradient'
         Where and how the penalty enters each optimizer step (see above).
     penalize_intercepts : bool, default=False
-        Whether the intercepts are penalized too.
+        Whether the intercepts are penalized too (not with the group
+        penalties: intercepts are never in a group).
     loss : {'log_loss', 'squared_error'}, default='log_loss'
         Per-sample data loss on the output units (softmax for multiclass,
         one logistic unit for binary, one per label for multilabel).
@@ -214,6 +222,9 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
     Y. Tsuruoka, J. Tsujii and S. Ananiadou (2009). Stochastic gradient
     descent training for L1-regularized log-linear models with cumulative
     penalty. ACL-IJCNLP.
+
+    S. Scardapane, D. Comminiello, A. Hussain and A. Uncini (2017). Group
+    sparse regularization for deep neural networks. Neurocomputing 241.
 
     Examples
     --------

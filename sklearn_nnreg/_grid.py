@@ -4,6 +4,7 @@ from numbers import Real
 
 import numpy as np
 
+from ._penalties import USES_L1_RATIO
 from ._styles import STYLES
 from ._translate import _PENALTIES, _check_choice
 
@@ -75,14 +76,15 @@ def style_param_grid(
     ----------
     alphas : sequence of float
         Objective weights, non-negative.
-    penalty : {'l1', 'l2', 'elasticnet'}
-        The penalty.
+    penalty : {'l1', 'l2', 'elasticnet', 'group_lasso', 'sparse_group_lasso'}
+        The penalty.  The group penalties leave out ``'multiplicative'`` and
+        ``'cumulative'``, which have no form for them.
     styles : sequence of str, default=None
         Styles to include; all five by default.
     learning_rate_init : float, default=0.001
         The learning rate the searched estimators use.
     l1_ratio : float, default=0.5
-        The elastic net's L1 share.
+        The L1 share of the elastic net and the sparse group lasso.
     momentum : float, default=None
         The sgd momentum of the searched estimators.  When given, it is fixed
         in every dict and the translation uses the effective rate
@@ -121,7 +123,7 @@ def style_param_grid(
             "alpha": values,
             "learning_rate_init": [learning_rate_init],
         }
-        if penalty == "elasticnet":
+        if penalty in USES_L1_RATIO:
             entry["l1_ratio"] = [l1_ratio]
         if momentum is not None:
             entry["momentum"] = [momentum]

@@ -101,15 +101,23 @@ class RegularizedMLPRegressor(RegressorMixin, BaseRegularizedMLP):
         stopping (or, with the 'adaptive' schedule, dividing the rate by 5).
     max_fun : int, default=15000
         Maximum number of loss evaluations of lbfgs.
-    penalty : {'l2', 'l1', 'elasticnet'} or None, default='l2'
-        The penalty R.  None applies no penalty, whatever the style.
+    penalty : {'l2', 'l1', 'elasticnet', 'group_lasso', \
+'sparse_group_lasso'} or None, default='l2'
+        The penalty R.  None applies no penalty, whatever the style.  The
+        group penalties (groups: the outgoing weights of each input and
+        hidden unit, row j of ``coefs_[i]``, of size p_g) are
+        ``sum_g sqrt(p_g) ||w_g||_2`` and, for the sparse group lasso,
+        ``l1_ratio sum |w| + (1 - l1_ratio)`` times that; they take
+        ``'gradient'``, ``'decoupled'`` and ``'proximal'`` (exact group
+        zeros, which :meth:`prune` removes) with sgd or adam.
     l1_ratio : float, default=0.5
-        Share of L1 in the elastic net, in [0, 1].
+        Share of L1 in the elastic net and the sparse group lasso, in [0, 1].
     penalty_style : {'gradient', 'decoupled', 'multiplicative', 'proximal', \
 'cumulative'}, default='gradient'
         Where and how the penalty enters each optimizer step.
     penalize_intercepts : bool, default=False
-        Whether the intercepts are penalized too.
+        Whether the intercepts are penalized too (not with the group
+        penalties: intercepts are never in a group).
 
     Attributes
     ----------

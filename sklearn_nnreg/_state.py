@@ -22,6 +22,8 @@ from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
+from ._penalties import USES_L1_RATIO
+
 
 @dataclass
 class FitState:
@@ -133,7 +135,7 @@ def solver_config(est, n_params, dtype):
         ("optimizer", _optimizer_settings(est)),
         ("penalty_style", est.penalty_style),
         ("penalty", est.penalty),
-        ("l1_ratio", float(est.l1_ratio) if est.penalty == "elasticnet" else None),
+        ("l1_ratio", float(est.l1_ratio) if est.penalty in USES_L1_RATIO else None),
         ("penalize_intercepts", bool(est.penalize_intercepts)),
     )
 

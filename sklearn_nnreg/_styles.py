@@ -31,7 +31,7 @@ from numbers import Real
 import numpy as np
 
 from . import _kernels
-from ._penalties import make_penalty
+from ._penalties import GROUP_PENALTIES, penalty_shares
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
 SOLVERS = ("lbfgs", *STOCHASTIC_SOLVERS)
@@ -130,7 +130,8 @@ class Style:
 
         Parameters
         ----------
-        penalty : {'l1', 'l2', 'elasticnet'} or None
+        penalty : {'l1', 'l2', 'elasticnet', 'group_lasso', \
+'sparse_group_lasso'} or None
             The public ``penalty``; None (no penalty) passes every check.
         alpha : float
             The strength, in this style's unit.
@@ -144,6 +145,7 @@ class Style:
         """
         if penalty is None:
             return
+        cls.check_solver_for_penalty(solver, penalty)
         cls.check_solver(solver)
         cls.check_penalty(penalty, l1_ratio)
         cls.check_alpha(alpha, penalty, l1_ratio)
@@ -165,6 +167,27 @@ class Style:
         """Raise ValueError, saying why, if the style cannot apply ``penalty``."""
 
     @classmethod
+    def check_solver_for_penalty(cls, solver, penalty):
+        """Raise ValueError if ``solver`` cannot minimise with ``penalty``.
+
+        lbfgs makes an L1 part smooth by splitting each weight in two; a
+        group norm has no such split (it is not differentiable at a zero
+        group, where the zeros are), so the group penalties need steps.
+        """
+        if solver == "lbfgs" and penalty in GROUP_PENALTIES:
+            proximal = [
+                name
+                for name, style in STYLES.items()
+                if style.accepts(penalty, "adam") and style.needs_step_size
+            ]
+            raise ValueError(
+                f"solver='lbfgs' cannot minimise penalty={penalty!r}: the group "
+                "norm is not differentiable at a zero group and has no smooth "
+                "split as L1 has. Use solver='adam' or 'sgd', with "
+                f"penalty_style={_one_of(proximal)} for exact group zeros."
+            )
+
+    @classmethod
     def check_alpha(cls, alpha, penalty, l1_ratio=0.5):
         """Raise ValueError if ``alpha`` (this style's unit) is out of range."""
 
@@ -181,6 +204,7 @@ class Style:
                 cls.check_solver(solver)
             if penalty is not None:  # no penalty: every style is a no-op
                 cls.check_penalty(penalty, l1_ratio)
+                cls.check_solver_for_penalty(solver, penalty)
         except ValueError:
             return False
         return True
@@ -256,7 +280,7 @@ class Decoupled(_StepRule):
 
     @classmethod
     def check_alpha(cls, alpha, penalty, l1_ratio=0.5):
-        shrink = alpha * make_penalty(penalty, l1_ratio).l2
+        shrink = alpha * penalty_shares(penalty, l1_ratio).l2
         if shrink >= 1:
             raise ValueError(
                 "penalty_style='decoupled' shrinks each weight by "
@@ -295,6 +319,14 @@ class Multiplicative(_StepRule):
 
     @classmethod
     def check_penalty(cls, penalty, l1_ratio=0.5):
+        if penalty in GROUP_PENALTIES:
+            raise ValueError(
+                "penalty_style='multiplicative' keeps a fraction alpha of each "
+                "weight per step, which is an L2 shrink; it has no form for "
+                f"penalty={penalty!r}, whose group norm shrinks a whole group "
+                "by one amount. Use penalty_style='proximal' (exact group "
+                "zeros), 'gradient' or 'decoupled' for the group penalties."
+            )
         if penalty != "l2":
             raise ValueError(
                 "penalty_style='multiplicative' keeps a fraction alpha of each "
@@ -358,10 +390,30 @@ class Proximal(Style):
     name = "proximal"
     needs_step_size = True
 
+    def init_state(self, n_penalized, dtype, per_coordinate):
+        state = super().init_state(n_penalized, dtype, per_coordinate)
+        # The group part's threshold h * alpha, one per weight under adam:
+        # made once here, so that no step allocates.
+        grouped = per_coordinate and getattr(self.penalty, "group", 0)
+        self._threshold = np.empty(n_penalized, dtype) if grouped else None
+        return state
+
     def after_step(self, w, h):
         # One fused pass (the compiled loop; numpy's work arrays otherwise).
         penalty = self.penalty
-        _kernels.soft_threshold(w, h, self.alpha, penalty.l1, penalty.l2, self.scratch)
+        if penalty.l1 or penalty.l2:
+            _kernels.soft_threshold(
+                w, h, self.alpha, penalty.l1, penalty.l2, self.scratch
+            )
+        if not penalty.group:
+            return
+        # The group lasso's block soft-threshold after the L1 part: together
+        # the exact prox of the sparse group lasso.
+        if isinstance(h, np.ndarray):
+            threshold = np.multiply(h, self.alpha, out=self._threshold)
+        else:
+            threshold = h * self.alpha
+        penalty.group_prox(w, threshold)
 
 
 class Cumulative(Style):
@@ -383,7 +435,15 @@ class Cumulative(Style):
 
     @classmethod
     def check_penalty(cls, penalty, l1_ratio=0.5):
-        if not make_penalty(penalty, l1_ratio).l1:
+        if penalty in GROUP_PENALTIES:
+            raise ValueError(
+                "penalty_style='cumulative' is a cumulative L1 penalty with a "
+                "running total per weight; it has no form for "
+                f"penalty={penalty!r}, whose group norm couples the weights of "
+                "a group. Use penalty_style='proximal' (the block "
+                "soft-threshold: exact group zeros), 'gradient' or 'decoupled'."
+            )
+        if not penalty_shares(penalty, l1_ratio).l1:
             raise ValueError(
                 "penalty_style='cumulative' is a cumulative L1 penalty and needs "
                 f"an L1 part, but penalty={penalty!r} with l1_ratio={l1_ratio} "

@@ -234,7 +234,7 @@ class StochasticTrainer:
 
     def _print_progress(self, state, flat):
         line = f"Iteration {state.n_iter}, loss = {state.loss:.8f}"
-        if self.penalty is not None and self.penalty.l1:
+        if self.penalty is not None and self.penalty.makes_zeros:
             coefs = flat[: self.network.layout.n_coef]
             line += f", exact zeros = {100.0 * np.mean(coefs == 0):.2f}%"
         print(line)

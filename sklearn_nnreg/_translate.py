@@ -2,18 +2,19 @@
 
 Every convention is mapped through one common unit, the *objective weight*
 lambda of ``L + lambda * R`` with ``L`` the mean data loss and
-``R = sum|w|`` (L1), ``1/2 sum w**2`` (L2) or their ``l1_ratio`` mix
-(elastic net): the unit of our ``'gradient'``, ``'proximal'`` and
-``'cumulative'`` styles.
+``R = sum|w|`` (L1), ``1/2 sum w**2`` (L2), their ``l1_ratio`` mix
+(elastic net) or the group penalties' ``R``: the unit of our
+``'gradient'``, ``'proximal'`` and ``'cumulative'`` styles.
 """
 
 from numbers import Real
 
+from ._penalties import GROUP_PENALTIES, PENALTIES
 from ._styles import STYLES, Decoupled
 
 # Conventions of other libraries; our styles' conventions are STYLES' keys.
 EXTERNAL_CONVENTIONS = ("sklearn", "keras", "pytorch_sgd", "pytorch_adamw")
-_PENALTIES = ("l1", "l2", "elasticnet")
+_PENALTIES = PENALTIES
 # Why an external convention has no L1 part.
 _L2_ONLY = {
     "sklearn": "scikit-learn's MLP alpha is an L2 penalty only",
@@ -48,6 +49,11 @@ def _check_penalty_fits(convention, penalty, l1_ratio):
             f"No {penalty!r} penalty exists in the {convention!r} convention: "
             f"{_L2_ONLY[convention]}. Use penalty='l2', or translate to one of "
             "our styles instead."
+        )
+    elif convention == "keras" and penalty in GROUP_PENALTIES:
+        raise ValueError(
+            f"Keras has no {penalty!r} regularizer (its l1, l2 and l1_l2 are "
+            "element-wise). Translate between our styles instead."
         )
     elif convention == "keras" and penalty == "elasticnet":
         raise ValueError(
@@ -115,9 +121,11 @@ def translate_alpha(
     ----------
     alpha : float
         The strength in the ``source`` convention's units.
-    penalty : {'l1', 'l2', 'elasticnet'}
-        The penalty, with ``R = sum|w|``, ``1/2 sum w**2`` or
-        ``l1_ratio * sum|w| + (1 - l1_ratio) * 1/2 sum w**2``.
+    penalty : {'l1', 'l2', 'elasticnet', 'group_lasso', 'sparse_group_lasso'}
+        The penalty, with ``R = sum|w|``, ``1/2 sum w**2``,
+        ``l1_ratio * sum|w| + (1 - l1_ratio) * 1/2 sum w**2``, or the group
+        penalties' ``R`` (see :class:`RegularizedMLPClassifier`), which only
+        our styles and none of the external conventions express.
     source, target : str
         One of our styles (``'gradient'``, ``'decoupled'``,
         ``'multiplicative'``, ``'proximal'``, ``'cumulative'``) or an external

@@ -56,6 +56,11 @@ INSTANCES = [
         **COMMON, solver="adam", learning_rate_init=0.05, max_iter=60,
         penalty="l1", alpha=1e-4, penalty_style="cumulative",
     ),
+    # group lasso with adam: the block soft-threshold in adam's metric
+    RegularizedMLPClassifier(
+        **COMMON, solver="adam", learning_rate_init=0.05, max_iter=60,
+        penalty="group_lasso", alpha=1e-3, penalty_style="proximal",
+    ),
     # the other loss
     RegularizedMLPClassifier(
         **COMMON, solver="adam", learning_rate_init=0.05, max_iter=60,

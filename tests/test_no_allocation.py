@@ -46,6 +46,16 @@ CASES = {
     "sgd nesterov cumulative l1": dict(
         solver="sgd", penalty="l1", penalty_style="cumulative"
     ),
+    "adam proximal group lasso": dict(
+        solver="adam", penalty="group_lasso", penalty_style="proximal"
+    ),
+    "sgd proximal sparse group lasso": dict(
+        solver="sgd", penalty="sparse_group_lasso", penalty_style="proximal"
+    ),
+    "adam gradient group lasso": dict(solver="adam", penalty="group_lasso"),
+    "sgd decoupled sparse group lasso": dict(
+        solver="sgd", penalty="sparse_group_lasso", penalty_style="decoupled"
+    ),
     "adam tanh squared error": dict(
         solver="adam", activation="tanh", loss="squared_error"
     ),

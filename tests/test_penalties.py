@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from sklearn_nnreg._penalties import PENALTIES, Penalty, make_penalty
+from sklearn_nnreg._penalties import ELEMENTWISE_PENALTIES as PENALTIES
+from sklearn_nnreg._penalties import Penalty, make_penalty
 
 SETTINGS = settings(max_examples=50, deadline=None)
 

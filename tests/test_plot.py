@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
@@ -32,6 +33,7 @@ from sklearn_nnreg.plot import (
     ALPHA_LABEL,
     STYLE_COLORS,
     SparsityPathDisplay,
+    StructureDisplay,
     StyleComparisonDisplay,
     WeightHistogramDisplay,
 )
@@ -669,3 +671,49 @@ def test_the_displays_take_a_regressor_and_score_it_by_r2():
     histogram = WeightHistogramDisplay.from_estimator(reg.fit(X, y), bins=5)
     assert histogram.weights[0][0] is reg.coefs_[0]
     plt.close("all")
+
+
+# -------------------------------------------------------------- Structure
+@needs_matplotlib
+def test_structure_display_counts_units_and_inputs_of_direct_fits(iris):
+    X, y = iris
+    base = dict(
+        hidden_layer_sizes=(8, 4),
+        solver="adam",
+        learning_rate_init=0.02,
+        max_iter=60,
+        batch_size=150,
+        penalty="group_lasso",
+        penalty_style="proximal",
+        random_state=0,
+    )
+    clf = make_pipeline(StandardScaler(), RegularizedMLPClassifier(**base))
+    display = StructureDisplay.from_estimator(clf, X, y, alphas=[0.03, 1e-4])
+    assert display.alphas.tolist() == [1e-4, 0.03]
+    direct = RegularizedMLPClassifier(**base, alpha=0.03).fit(X, y)
+    pruned = direct.prune()
+    assert display.units_kept[1].tolist() == [c.shape[0] for c in pruned.coefs_[1:]]
+    assert display.inputs_kept[1] == direct.coefs_[0].any(axis=1).sum()
+    assert display.units_kept[1].sum() < display.units_kept[0].sum()
+    assert set(display.lines_) == {"inputs", "hidden layer 1", "hidden layer 2"}
+    np.testing.assert_array_equal(
+        display.lines_["hidden layer 2"].get_ydata(), display.units_kept[:, 1]
+    )
+    assert display.ax_.get_xscale() == "log"
+    assert display.ax_.get_xlabel() == ALPHA_LABEL
+    plt.close(display.figure_)
+
+
+@needs_matplotlib
+def test_structure_display_translates_alpha_into_the_style_unit(iris):
+    X, y = iris
+    clf = RegularizedMLPClassifier(
+        (6,), solver="sgd", momentum=0.0, learning_rate_init=0.05, max_iter=30,
+        batch_size=150, penalty="group_lasso", penalty_style="decoupled",
+        random_state=0,
+    )
+    display = StructureDisplay.from_estimator(clf, X, y, alphas=[0.5])
+    direct = clone(clf).set_params(alpha=0.5 * 0.05).fit(X, y)
+    assert display.inputs_kept[0] == direct.coefs_[0].any(axis=1).sum()
+    assert display.units_kept[0, 0] == direct.prune().hidden_layer_sizes[0]
+    plt.close(display.figure_)

@@ -19,6 +19,7 @@ same x means the same lambda for every style; see
 from ._common import ALPHA_LABEL as ALPHA_LABEL
 from ._common import STYLE_COLORS as _STYLE_COLORS
 from ._sparsity_path import SparsityPathDisplay
+from ._structure import StructureDisplay
 from ._style_comparison import StyleComparisonDisplay
 from ._weight_histogram import WeightHistogramDisplay
 
@@ -31,6 +32,7 @@ STYLE_COLORS = _STYLE_COLORS
 __all__ = [
     "STYLE_COLORS",
     "SparsityPathDisplay",
+    "StructureDisplay",
     "StyleComparisonDisplay",
     "WeightHistogramDisplay",
 ]
