@@ -585,3 +585,21 @@ def test_progress_is_a_tqdm_bar_on_a_terminal_and_a_counter_without_tqdm(
     progress.close()
     monkeypatch.setitem(sys.modules, "tqdm", None)  # as if not installed
     assert Progress(2, stream=_Stream(tty=True)).bar is None
+
+
+def test_compare_runs_the_group_lasso_on_the_styles_that_take_it(tmp_path, capsys):
+    out = tmp_path / "group.json"
+    argv = [
+        "compare", "--dataset", "iris", "--penalty", "group_lasso", "--cv", "2",
+        "--max-iter", "5", "--hidden", "4", "--alphas", "1e-4,1e-3",
+        "--json", str(out),
+    ]  # fmt: skip
+    assert main(argv) == 0
+    table = capsys.readouterr().out
+    document = json.loads(out.read_text())
+    assert document["settings"]["penalty"] == "group_lasso"
+    ran = set(document["styles"])
+    assert ran == {"gradient", "decoupled", "proximal"}
+    # The others are left out with the registry's reason, not silently.
+    for style in ("multiplicative", "cumulative"):
+        assert f"left out: {style}:" in table and "group" in table

@@ -8,6 +8,7 @@ import argparse
 import math
 
 from .. import __version__
+from .._penalties import PENALTIES
 from .._styles import STYLES
 
 DATASETS = ("teacher", "digits", "iris", "wine", "breast_cancer", "diabetes")
@@ -243,15 +244,15 @@ def _add_compare_data_args(compare):
 def _add_compare_model_args(compare):
     compare.add_argument(
         "--penalty",
-        choices=("l1", "l2", "elasticnet"),
+        choices=tuple(PENALTIES),
         default="l1",
-        help="the penalty R(W)",
+        help="the penalty R(W) (the group penalties zero whole units and inputs)",
     )
     compare.add_argument(
         "--l1-ratio",
         type=ranged(float, 0, 1),
         default=0.5,
-        help="L1 share of the elastic net",
+        help="L1 share of the elastic net and the sparse group lasso",
     )
     compare.add_argument(
         "--styles",
