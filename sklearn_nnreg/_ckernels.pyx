@@ -61,7 +61,7 @@ cdef int _check_length(str name, str what, Py_ssize_t got,
 @cython.boundscheck(False)
 @cython.wraparound(False)
 cdef void _adam_loop(const floating[::1] grad, floating[::1] m, floating[::1] v,
-                     floating[::1] delta, floating[::1] step_size, bint with_step,
+                     floating[::1] update, floating[::1] step_size, bint with_step,
                      double beta_1, double beta_2, double rate,
                      double epsilon) noexcept nogil:
     cdef floating b1 = <floating>beta_1, b2 = <floating>beta_2
@@ -78,46 +78,46 @@ cdef void _adam_loop(const floating[::1] grad, floating[::1] m, floating[::1] v,
         den = _sqrt(vi) + eps
         # m * rate in double, rounded, as numpy multiplies by the float64
         # bias-corrected rate (scikit-learn's order); exact for float64.
-        delta[i] = <floating>(<double>mi * rate) / den
+        update[i] = <floating>(<double>mi * rate) / den
         if with_step:
             step_size[i] = <floating>(rate / <double>den)
 
 
 cdef int _check_adam(const floating[::1] grad, floating[::1] m, floating[::1] v,
-                     floating[::1] delta, floating[::1] step_size,
+                     floating[::1] update, floating[::1] step_size,
                      bint with_step) except -1:
     cdef Py_ssize_t n = grad.shape[0], size = n * sizeof(floating)
     cdef const char *starts[5]
     cdef Py_ssize_t sizes[5]
     _check_length("adam", "m", m.shape[0], n)
     _check_length("adam", "v", v.shape[0], n)
-    _check_length("adam", "delta", delta.shape[0], n)
+    _check_length("adam", "update", update.shape[0], n)
     _check_length("adam", "step_size", step_size.shape[0], n)
     if n == 0:
         return 0
     starts[:] = [<const char *>&grad[0], <const char *>&m[0], <const char *>&v[0],
-                 <const char *>&delta[0], <const char *>&step_size[0]]
+                 <const char *>&update[0], <const char *>&step_size[0]]
     sizes[:] = [size, size, size, size, size]
     return _refuse_overlap("adam", starts, sizes, 5 if with_step else 4)
 
 
 def adam(const floating[::1] grad, floating[::1] m, floating[::1] v,
-         floating[::1] delta, double beta_1, double beta_2, double rate,
+         floating[::1] update, double beta_1, double beta_2, double rate,
          double epsilon):
     """m <- m b1 + g (1 - b1); v <- v b2 + g^2 (1 - b2);
-    delta <- (m rate) / (sqrt(v) + epsilon), in one pass."""
-    _check_adam(grad, m, v, delta, delta, False)
+    update <- (m rate) / (sqrt(v) + epsilon), in one pass."""
+    _check_adam(grad, m, v, update, update, False)
     with nogil:
-        _adam_loop(grad, m, v, delta, delta, False, beta_1, beta_2, rate, epsilon)
+        _adam_loop(grad, m, v, update, update, False, beta_1, beta_2, rate, epsilon)
 
 
 def adam_step_size(const floating[::1] grad, floating[::1] m, floating[::1] v,
-                   floating[::1] delta, floating[::1] step_size, double beta_1,
+                   floating[::1] update, floating[::1] step_size, double beta_1,
                    double beta_2, double rate, double epsilon):
     """As ``adam``, and step_size <- rate / (sqrt(v) + epsilon) in the same pass."""
-    _check_adam(grad, m, v, delta, step_size, True)
+    _check_adam(grad, m, v, update, step_size, True)
     with nogil:
-        _adam_loop(grad, m, v, delta, step_size, True, beta_1, beta_2, rate,
+        _adam_loop(grad, m, v, update, step_size, True, beta_1, beta_2, rate,
                    epsilon)
 
 
@@ -248,41 +248,41 @@ def soft_threshold(floating[::1] w, double l1_part, double divisor, bint l1,
                 w[i] = w[i] / div
 
 
-def soft_threshold_per_coordinate(floating[::1] w, const floating[::1] h,
+def soft_threshold_per_coordinate(floating[::1] w, const floating[::1] step_size,
                                   double alpha, double l1, double l2):
-    """As ``soft_threshold`` with one threshold t = h[i] * alpha per weight:
+    """As ``soft_threshold`` with one threshold t = step_size[i] * alpha per weight:
     w <- soft_threshold(w, t * l1) if l1, then w <- w / (t * l2 + 1) if l2."""
     cdef Py_ssize_t i
     cdef floating a = <floating>alpha, s1 = <floating>l1, s2 = <floating>l2
     cdef floating one = 1, t
     cdef bint has_l1 = l1 != 0, has_l2 = l2 != 0
-    _check_pair("soft_threshold_per_coordinate", "h", w, h)
+    _check_pair("soft_threshold_per_coordinate", "step_size", w, step_size)
     with nogil, cython.boundscheck(False), cython.wraparound(False):
         for i in range(w.shape[0]):
-            t = h[i] * a
+            t = step_size[i] * a
             if has_l1:
                 w[i] = _soft_threshold(w[i], t * s1)
             if has_l2:
                 w[i] = w[i] / (t * s2 + one)
 
 
-def l2_shrink_per_coordinate(floating[::1] delta, const floating[::1] w,
-                             const floating[::1] h, double alpha, double l2):
-    """delta <- delta + (1 - max(0, 1 - h alpha l2)) w: the L2 part of the
+def l2_shrink_per_coordinate(floating[::1] update, const floating[::1] w,
+                             const floating[::1] step_size, double alpha, double l2):
+    """update <- update + (1 - max(0, 1 - step_size alpha l2)) w: the L2 part of the
     cumulative elastic net, a factor on the old weights added to the step."""
     cdef Py_ssize_t i
     cdef floating a = <floating>alpha, s2 = <floating>l2, one = 1, shrink
-    _check_pair("l2_shrink_per_coordinate", "w", delta, w)
-    _check_pair("l2_shrink_per_coordinate", "h", delta, h)
+    _check_pair("l2_shrink_per_coordinate", "w", update, w)
+    _check_pair("l2_shrink_per_coordinate", "step_size", update, step_size)
     with nogil, cython.boundscheck(False), cython.wraparound(False):
-        for i in range(delta.shape[0]):
-            shrink = (h[i] * a) * s2
+        for i in range(update.shape[0]):
+            shrink = (step_size[i] * a) * s2
             shrink = one - shrink
             # max(0, shrink) as np.maximum(0.0, shrink): NaN kept.
             if shrink <= 0:
                 shrink = 0
             shrink = one - shrink
-            delta[i] = delta[i] + shrink * w[i]
+            update[i] = update[i] + shrink * w[i]
 
 
 @cython.boundscheck(False)
@@ -322,25 +322,25 @@ def cumulative_pull(floating[::1] w, double[::1] q, double u):
 
 
 def cumulative_pull_per_coordinate(floating[::1] w, double[::1] u, double[::1] q,
-                                   const floating[::1] h, double alpha, double l1):
+                                   const floating[::1] step_size, double alpha, double l1):
     """As ``cumulative_pull`` with one total shrink per weight, itself first
-    increased in the same pass: u <- u + (h alpha) l1, in double."""
+    increased in the same pass: u <- u + (step_size alpha) l1, in double."""
     cdef Py_ssize_t i, n = w.shape[0]
     cdef double before, qi, ui
     cdef const char *starts[4]
     cdef Py_ssize_t sizes[4]
     _check_length("cumulative_pull_per_coordinate", "u", u.shape[0], n)
     _check_length("cumulative_pull_per_coordinate", "q", q.shape[0], n)
-    _check_length("cumulative_pull_per_coordinate", "h", h.shape[0], n)
+    _check_length("cumulative_pull_per_coordinate", "step_size", step_size.shape[0], n)
     if n:
         starts[:] = [<const char *>&w[0], <const char *>&u[0], <const char *>&q[0],
-                     <const char *>&h[0]]
+                     <const char *>&step_size[0]]
         sizes[:] = [n * sizeof(floating), n * sizeof(double), n * sizeof(double),
                     n * sizeof(floating)]
         _refuse_overlap("cumulative_pull_per_coordinate", starts, sizes, 4)
     with nogil, cython.boundscheck(False), cython.wraparound(False):
         for i in range(n):
-            ui = u[i] + (<double>h[i] * alpha) * l1
+            ui = u[i] + (<double>step_size[i] * alpha) * l1
             u[i] = ui
             before = w[i]
             qi = q[i]

@@ -90,37 +90,39 @@ def _work_arrays(scratch, n, dtypes):
     return group
 
 
-def adam(grad, m, v, delta, denominator, beta_1, beta_2, rate, epsilon, step_size=None):
+def adam(
+    grad, m, v, update, denominator, beta_1, beta_2, rate, epsilon, step_size=None
+):
     """Adam's moments and step, as scikit-learn's Adam computes them.
 
     ``m <- beta_1 m + (1 - beta_1) grad``,
     ``v <- beta_2 v + (1 - beta_2) grad**2``,
-    ``delta <- rate m / (sqrt(v) + epsilon)`` and, when ``step_size`` (an array
+    ``update <- rate m / (sqrt(v) + epsilon)`` and, when ``step_size`` (an array
     like the others) is given, ``step_size <- rate / (sqrt(v) + epsilon)`` in
     the same pass.  ``denominator`` is scratch shaped like the others (numpy
     path only).  ``rate`` multiplies in float64 whatever the arrays' dtype.
     """
     beta_1, beta_2 = float(beta_1), float(beta_2)
     rate, epsilon = float(rate), float(epsilon)
-    if step_size is None and _compiled(grad, m, v, delta):
-        _ckernels.adam(grad, m, v, delta, beta_1, beta_2, rate, epsilon)
+    if step_size is None and _compiled(grad, m, v, update):
+        _ckernels.adam(grad, m, v, update, beta_1, beta_2, rate, epsilon)
         return
-    if step_size is not None and _compiled(grad, m, v, delta, step_size):
+    if step_size is not None and _compiled(grad, m, v, update, step_size):
         _ckernels.adam_step_size(
-            grad, m, v, delta, step_size, beta_1, beta_2, rate, epsilon
+            grad, m, v, update, step_size, beta_1, beta_2, rate, epsilon
         )
         return
     m *= beta_1
-    np.multiply(grad, 1 - beta_1, out=delta)
-    m += delta
+    np.multiply(grad, 1 - beta_1, out=update)
+    m += update
     v *= beta_2
-    np.multiply(grad, grad, out=delta)
-    delta *= 1 - beta_2
-    v += delta
+    np.multiply(grad, grad, out=update)
+    update *= 1 - beta_2
+    v += update
     np.sqrt(v, out=denominator)
     denominator += epsilon
-    np.multiply(m, rate, out=delta, dtype=np.float64)
-    delta /= denominator
+    np.multiply(m, rate, out=update, dtype=np.float64)
+    update /= denominator
     if step_size is not None:
         np.divide(rate, denominator, out=step_size, dtype=np.float64)
 
@@ -184,17 +186,18 @@ def axpy(y, alpha, x, scratch=None):
     y += np.multiply(x, alpha, out=scratch)
 
 
-def soft_threshold(w, h, alpha, l1, l2, scratch):
-    """The proximal step of ``h alpha (l1 |w| + l2 w**2 / 2)``, in place.
+def soft_threshold(w, step_size, alpha, l1, l2, scratch):
+    """The proximal step of ``step_size alpha (l1 |w| + l2 w**2 / 2)``, in place.
 
     ``w <- sign(w) max(|w| - t l1, 0)`` (when l1), then ``w <- w / (1 + t l2)``
-    (when l2), with ``t = h alpha``; ``h`` is a scalar or an array like w (a
-    step per coordinate).  ``scratch`` is a list, filled on the numpy path.
+    (when l2), with ``t = step_size alpha``; ``step_size`` is a scalar or an
+    array like w (a step per coordinate).  ``scratch`` is a list, filled on
+    the numpy path.
     """
     alpha, l1, l2 = float(alpha), float(l1), float(l2)
     n = w.shape[0]
-    if not isinstance(h, np.ndarray):
-        threshold = float(h) * alpha
+    if not isinstance(step_size, np.ndarray):
+        threshold = float(step_size) * alpha
         if w.ndim == 1 and _compiled(w):
             _ckernels.soft_threshold(
                 w, threshold * l1, 1.0 + threshold * l2, l1 != 0, l2 != 0
@@ -208,11 +211,11 @@ def soft_threshold(w, h, alpha, l1, l2, scratch):
         if l2:
             w /= 1.0 + threshold * l2
         return
-    if w.ndim == 1 and _compiled(w, h):
-        _ckernels.soft_threshold_per_coordinate(w, h, alpha, l1, l2)
+    if w.ndim == 1 and _compiled(w, step_size):
+        _ckernels.soft_threshold_per_coordinate(w, step_size, alpha, l1, l2)
         return
     shrunk, other, threshold = _work_arrays(scratch, n, (w.dtype,) * 3)
-    np.multiply(h, alpha, out=threshold)
+    np.multiply(step_size, alpha, out=threshold)
     if l1:
         np.abs(w, out=shrunk)
         shrunk -= np.multiply(threshold, l1, out=other)
@@ -224,62 +227,62 @@ def soft_threshold(w, h, alpha, l1, l2, scratch):
         w /= divisor
 
 
-def l2_shrink(delta, w, h, alpha, l2, scratch):
-    """``delta <- delta + (1 - max(0, 1 - h alpha l2)) w`` in place: the L2
+def l2_shrink(update, w, step_size, alpha, l2, scratch):
+    """``update <- update + (1 - max(0, 1 - step_size alpha l2)) w`` in place: the L2
     part of the cumulative elastic net, a factor on the old weights.
 
-    ``h`` is a scalar or an array like w; ``scratch`` is a list, filled on the
+    ``step_size`` is a scalar or an array like w; ``scratch`` is a list, filled on the
     numpy path.
     """
     alpha, l2 = float(alpha), float(l2)
     n = w.shape[0]
-    if not isinstance(h, np.ndarray):
-        factor = max(0.0, 1.0 - float(h) * alpha * l2)
-        if delta.ndim == 1 and _compiled(delta, w):
-            _ckernels.axpy(delta, 1.0 - factor, w)
+    if not isinstance(step_size, np.ndarray):
+        factor = max(0.0, 1.0 - float(step_size) * alpha * l2)
+        if update.ndim == 1 and _compiled(update, w):
+            _ckernels.axpy(update, 1.0 - factor, w)
             return
         own = _work_arrays(scratch, n, (w.dtype,))[0]
-        delta += np.multiply(w, 1.0 - factor, out=own)
+        update += np.multiply(w, 1.0 - factor, out=own)
         return
-    if delta.ndim == 1 and _compiled(delta, w, h):
-        _ckernels.l2_shrink_per_coordinate(delta, w, h, alpha, l2)
+    if update.ndim == 1 and _compiled(update, w, step_size):
+        _ckernels.l2_shrink_per_coordinate(update, w, step_size, alpha, l2)
         return
-    shrink = np.multiply(h, alpha, out=_work_arrays(scratch, n, (w.dtype,))[0])
+    shrink = np.multiply(step_size, alpha, out=_work_arrays(scratch, n, (w.dtype,))[0])
     shrink *= l2
     np.subtract(1.0, shrink, out=shrink)
     np.maximum(0.0, shrink, out=shrink)
     np.subtract(1.0, shrink, out=shrink)
     shrink *= w
-    delta += shrink
+    update += shrink
 
 
 def _float64_contiguous(*arrays):
     return all(a.dtype == _F64 and a.flags.c_contiguous for a in arrays)
 
 
-def cumulative_pull(w, u, q, h, alpha, l1, scratch):
+def cumulative_pull(w, u, q, step_size, alpha, l1, scratch):
     """The cumulative L1 step (Tsuruoka et al., 2009), in place.
 
-    ``u <- u + h alpha l1`` (u is 0-d for a scalar h, else like w), then each
-    weight moves toward zero by what it still owes, never across zero: a
-    positive one to ``max(0, w - (u + q))``, a negative one to
+    ``u <- u + step_size alpha l1`` (u is 0-d for a scalar step_size, else
+    like w), then each weight moves toward zero by what it still owes, never
+    across zero: a positive one to ``max(0, w - (u + q))``, a negative one to
     ``min(0, w + (u - q))``, and ``q <- q + (w_new - w_old)``.  u and q are
     float64 whatever w's dtype, and so is this arithmetic.  ``scratch`` is a
     list, filled on the numpy path.
     """
     alpha, l1 = float(alpha), float(l1)
-    if not isinstance(h, np.ndarray):
-        u += float(h) * alpha * l1
+    if not isinstance(step_size, np.ndarray):
+        u += float(step_size) * alpha * l1
         if w.ndim == 1 and _compiled(w) and _float64_contiguous(q):
             _ckernels.cumulative_pull(w, q, float(u))
             return
         work = _pull_work(w, scratch)
-    elif w.ndim == 1 and _compiled(w, h) and _float64_contiguous(u, q):
-        _ckernels.cumulative_pull_per_coordinate(w, u, q, h, alpha, l1)
+    elif w.ndim == 1 and _compiled(w, step_size) and _float64_contiguous(u, q):
+        _ckernels.cumulative_pull_per_coordinate(w, u, q, step_size, alpha, l1)
         return
     else:
         work = _pull_work(w, scratch)
-        step = np.multiply(h, alpha, out=work[3], dtype=np.float64)
+        step = np.multiply(step_size, alpha, out=work[3], dtype=np.float64)
         step *= l1
         u += step
     _pull_reference(w, u, q, work)

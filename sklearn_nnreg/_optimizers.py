@@ -1,12 +1,12 @@
 """Stochastic optimizers over one flat parameter vector.
 
-An optimizer turns a gradient into ``delta``, the amount subtracted from the
-parameters, and reports the step size ``h`` it used: the scalar learning rate
-for sgd (``lr / (1 - momentum)`` with momentum, the steady-state step), the
-per-coordinate ``lr_t / (sqrt(v) + epsilon)`` for adam.  It knows
-nothing about penalties, stopping or printing.  Its state is a dict of plain
-arrays and floats (``get_state`` / ``set_state``) so that an estimator can keep
-it between ``partial_fit`` calls and pickle it cleanly.
+An optimizer turns a gradient into ``update``, the amount subtracted from the
+parameters, and reports the step size ``step_size`` it used: the scalar
+learning rate for sgd (``lr / (1 - momentum)`` with momentum, the
+steady-state step), the per-coordinate ``lr_t / (sqrt(v) + epsilon)`` for
+adam.  It knows nothing about penalties, stopping or printing.  Its state is
+a dict of plain arrays and floats (``get_state`` / ``set_state``) so that an
+estimator can keep it between ``partial_fit`` calls and pickle it cleanly.
 
 The arithmetic follows ``sklearn.neural_network._stochastic_optimizers`` so
 that the two produce the same iterates.
@@ -44,22 +44,23 @@ class SGD:
         """The current scalar rate eta_t: the schedule's rate."""
         return self.learning_rate
 
-    def direction(self, grad, delta, need_step_size=False):
-        """Write the subtracted update into ``delta``; return the step size."""
+    def direction(self, grad, update, need_step_size=False):
+        """Write the subtracted update into ``update``; return the step size."""
         lr = self.learning_rate
         if self.velocity is None:
-            np.multiply(grad, lr, out=delta)
+            np.multiply(grad, lr, out=update)
             return lr
-        # velocity <- momentum * velocity - lr * grad; update = velocity, or
-        # for Nesterov momentum * velocity - lr * grad.  delta = -update.
-        np.multiply(grad, lr, out=delta)
+        # velocity <- momentum * velocity - lr * grad; the step adds velocity,
+        # or for Nesterov momentum * velocity - lr * grad: ``update`` holds
+        # its negation, since the trainer subtracts it.
+        np.multiply(grad, lr, out=update)
         self.velocity *= self.momentum
-        self.velocity -= delta
+        self.velocity -= update
         if self.nesterov:
-            np.multiply(self.velocity, -self.momentum, out=delta)
-            delta += np.multiply(grad, lr, out=self._scratch)
+            np.multiply(self.velocity, -self.momentum, out=update)
+            update += np.multiply(grad, lr, out=self._scratch)
         else:
-            np.negative(self.velocity, out=delta)
+            np.negative(self.velocity, out=update)
         # In steady state (heavy ball and Nesterov alike) the velocity moves a
         # weight by lr / (1 - momentum) times its gradient: that is the step
         # size a proximal or cumulative penalty must use for alpha to keep
@@ -116,8 +117,8 @@ class Adam:
         """The scalar rate eta_t of adam: ``learning_rate_init``."""
         return self.learning_rate_init
 
-    def direction(self, grad, delta, need_step_size=False):
-        """Write the subtracted update into ``delta``; return the step size.
+    def direction(self, grad, update, need_step_size=False):
+        """Write the subtracted update into ``update``; return the step size.
 
         The step size is only computed when asked for, in the same pass as
         the moments, into an array of the weights' dtype reused from step to
@@ -139,7 +140,7 @@ class Adam:
             grad,
             self.m,
             self.v,
-            delta,
+            update,
             self._denominator,
             self.beta_1,
             self.beta_2,

@@ -2,17 +2,19 @@
 
 One step of every stochastic fit is::
 
-    g      = data gradient                         (backprop)
-    style.before_optimizer(w, g)                   'gradient'
-    delta  = optimizer.direction(g)                (sgd / adam; w -= delta)
-    style.after_optimizer(w, delta, rate, h)       'decoupled', 'multiplicative',
-                                                   L2 part of 'cumulative'
-    w     -= delta
-    style.after_step(w, h)                         'proximal', 'cumulative'
+    g      = data gradient                           (backprop)
+    style.before_optimizer(w, g)                     'gradient'
+    update = optimizer.direction(g)                  (sgd / adam)
+    style.after_optimizer(w, update, rate, step_size)
+                                                     'decoupled', 'multiplicative',
+                                                     L2 part of 'cumulative'
+    w     -= update
+    style.after_step(w, step_size)                   'proximal', 'cumulative'
 
-``w``, ``g`` and ``delta`` are the penalized slices of the flat vectors (views),
-``rate`` is the current scalar learning rate and ``h`` the step size (scalar for
-sgd, per coordinate for adam; ``None`` unless ``needs_step_size``).
+``w``, ``g`` and ``update`` are the penalized slices of the flat vectors
+(views), ``rate`` is the current scalar learning rate and ``step_size`` the
+step size (scalar for sgd, per coordinate for adam; ``None`` unless
+``needs_step_size``).
 Styles with memory keep it in ``state``, a dict of plain arrays made by
 ``init_state`` (the estimator keeps it between calls in its ``FitState``).
 
@@ -83,7 +85,7 @@ class Style:
     solvers = SOLVERS
     #: Whether a smaller alpha can help when training diverges.
     alpha_can_diverge = True
-    #: Whether the step size h must be computed by the optimizer.
+    #: Whether the optimizer must compute the step size (``step_size``).
     needs_step_size = False
     #: Scratch arrays shaped like the penalized slice (made once per fit, so
     #: that no step allocates): their dtypes, 'w' for the weights' dtype.
@@ -112,10 +114,10 @@ class Style:
     def before_optimizer(self, w, g):
         pass
 
-    def after_optimizer(self, w, delta, rate, h):
+    def after_optimizer(self, w, update, rate, step_size):
         pass
 
-    def after_step(self, w, h):
+    def after_step(self, w, step_size):
         pass
 
     def __init_subclass__(cls, **kwargs):
@@ -300,9 +302,9 @@ class Decoupled(_StepRule):
         rate = _effective_rate(learning_rate_init, momentum, "The 'decoupled' style")
         return lam * rate
 
-    def after_optimizer(self, w, delta, rate, h):
+    def after_optimizer(self, w, update, rate, step_size):
         scale = self.alpha * rate / self.learning_rate_init
-        self.penalty.add_gradient(w, delta, scale, self.scratch[0])
+        self.penalty.add_gradient(w, update, scale, self.scratch[0])
 
 
 class Multiplicative(_StepRule):
@@ -377,14 +379,15 @@ class Multiplicative(_StepRule):
             )
         return kept
 
-    def after_optimizer(self, w, delta, rate, h):
-        _kernels.axpy(delta, 1.0 - self.alpha, w, self.scratch[0])
+    def after_optimizer(self, w, update, rate, step_size):
+        _kernels.axpy(update, 1.0 - self.alpha, w, self.scratch[0])
 
 
 class Proximal(Style):
     """``w <- prox_{h alpha R}(w - Delta(g))``: exact zeros for L1.
 
-    Under adam h is an array of the weights' dtype (one step per coordinate).
+    Under adam ``step_size`` is an array of the weights' dtype (one step per
+    coordinate).
     """
 
     name = "proximal"
@@ -392,27 +395,27 @@ class Proximal(Style):
 
     def init_state(self, n_penalized, dtype, per_coordinate):
         state = super().init_state(n_penalized, dtype, per_coordinate)
-        # The group part's threshold h * alpha, one per weight under adam:
+        # The group part's threshold step_size * alpha, one per weight under adam:
         # made once here, so that no step allocates.
         grouped = per_coordinate and getattr(self.penalty, "group", 0)
         self._threshold = np.empty(n_penalized, dtype) if grouped else None
         return state
 
-    def after_step(self, w, h):
+    def after_step(self, w, step_size):
         # One fused pass (the compiled loop; numpy's work arrays otherwise).
         penalty = self.penalty
         if penalty.l1 or penalty.l2:
             _kernels.soft_threshold(
-                w, h, self.alpha, penalty.l1, penalty.l2, self.scratch
+                w, step_size, self.alpha, penalty.l1, penalty.l2, self.scratch
             )
         if not penalty.group:
             return
         # The group lasso's block soft-threshold after the L1 part: together
         # the exact prox of the sparse group lasso.
-        if isinstance(h, np.ndarray):
-            threshold = np.multiply(h, self.alpha, out=self._threshold)
+        if isinstance(step_size, np.ndarray):
+            threshold = np.multiply(step_size, self.alpha, out=self._threshold)
         else:
-            threshold = h * self.alpha
+            threshold = step_size * self.alpha
         penalty.group_prox(w, threshold)
 
 
@@ -461,17 +464,19 @@ class Cumulative(Style):
         self._make_scratch(n_penalized, dtype)
         return self.state
 
-    def after_optimizer(self, w, delta, rate, h):
+    def after_optimizer(self, w, update, rate, step_size):
         if not self.penalty.l2:
             return
-        # (1 - max(0, 1 - h alpha l2)) * w added to delta, in one pass.
-        _kernels.l2_shrink(delta, w, h, self.alpha, self.penalty.l2, self.scratch)
+        # (1 - max(0, 1 - step_size alpha l2)) * w added to update, in one pass.
+        _kernels.l2_shrink(
+            update, w, step_size, self.alpha, self.penalty.l2, self.scratch
+        )
 
-    def after_step(self, w, h):
+    def after_step(self, w, step_size):
         # u's increase and the clipped pull of every weight, in one pass.
         u, q = self.state["u"], self.state["q"]
         l1 = self.penalty.l1
-        _kernels.cumulative_pull(w, u, q, h, self.alpha, l1, self.scratch)
+        _kernels.cumulative_pull(w, u, q, step_size, self.alpha, l1, self.scratch)
 
 
 STYLES = {

@@ -81,35 +81,35 @@ class StochasticTrainer:
         self.config = config
         self.divergence_hint = divergence_hint
 
-    def _step(self, flat, grad, delta, Xb, Yb, swb):
+    def _step(self, flat, grad, update, Xb, Yb, swb):
         """One minibatch step; returns the value recorded in the loss curve."""
-        # The penalized slices of flat / grad / delta are made once per run
-        # (in ``_bind``): ``flat``, ``grad`` and ``delta`` never change.
+        # The penalized slices of flat / grad / update are made once per run
+        # (in ``_bind``): ``flat``, ``grad`` and ``update`` never change.
         style, (pen_slice, w, g, d) = self.style, self._penalized
         loss = self.network.loss_gradient(flat, Xb, Yb, swb, grad)
         if self._records_objective:
             loss += style.alpha * self.penalty.value(w, self._value_scratch)
         style.before_optimizer(w, g)
-        h = self.optimizer.direction(grad, delta, style.needs_step_size)
-        if isinstance(h, np.ndarray):
-            h = h[pen_slice]
-        style.after_optimizer(w, d, self.optimizer.scalar_rate, h)
-        flat -= delta
-        style.after_step(w, h)
+        step_size = self.optimizer.direction(grad, update, style.needs_step_size)
+        if isinstance(step_size, np.ndarray):
+            step_size = step_size[pen_slice]
+        style.after_optimizer(w, d, self.optimizer.scalar_rate, step_size)
+        flat -= update
+        style.after_step(w, step_size)
         return loss
 
-    def _bind(self, flat, grad, delta):
+    def _bind(self, flat, grad, update):
         """Per-run constants of ``_step``: the penalized views, the loss rule."""
         layout, cfg = self.network.layout, self.config
         pen = layout.penalized_slice(cfg.penalize_intercepts)
-        self._penalized = (pen, flat[pen], grad[pen], delta[pen])
+        self._penalized = (pen, flat[pen], grad[pen], update[pen])
         self._records_objective = self.penalty is not None and self.style.has_objective
         self._value_scratch = (
             np.empty_like(flat[pen]) if self._records_objective else None
         )
 
     def _epoch(self, flat, X, Y, sw, sample_idx, scratch):
-        grad, delta, Xbuf, Ybuf, swbuf = scratch
+        grad, update, Xbuf, Ybuf, swbuf = scratch
         shuffle, step = self.config.shuffle, self._step
         accumulated, n_seen = 0.0, 0
         # Batches are precomputed once per run (gen_batches' slices).
@@ -121,7 +121,7 @@ class StochasticTrainer:
             loss = step(
                 flat,
                 grad,
-                delta,
+                update,
                 _take_rows(X, index, Xbuf),
                 _take_rows(Y, index, Ybuf),
                 swb,

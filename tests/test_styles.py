@@ -103,13 +103,13 @@ def make_adam(size, eta, epsilon=EPSILON):
 def style_step(style, optimizer, w, g):
     """One step of ``StochasticTrainer._step`` on a fully penalized vector."""
     g = np.array(g, dtype=np.float64, copy=True)
-    delta = np.empty_like(w)
+    update = np.empty_like(w)
     style.before_optimizer(w, g)
-    h = optimizer.direction(g, delta, style.needs_step_size)
-    style.after_optimizer(w, delta, optimizer.scalar_rate, h)
-    w -= delta
-    style.after_step(w, h)
-    return h
+    step_size = optimizer.direction(g, update, style.needs_step_size)
+    style.after_optimizer(w, update, optimizer.scalar_rate, step_size)
+    w -= update
+    style.after_step(w, step_size)
+    return step_size
 
 
 def new_style(name, penalty, alpha, eta, optimizer, size, l1_ratio=0.5):
@@ -205,8 +205,12 @@ class ReferenceAdam:
         self.m = BETA_1 * self.m + (1 - BETA_1) * g
         self.v = BETA_2 * self.v + (1 - BETA_2) * g**2
         lr_t = self.eta * np.sqrt(1 - BETA_2**self.t) / (1 - BETA_1**self.t)
-        h = lr_t / (np.sqrt(self.v) + self.epsilon)
-        return h * self.m, h, self.eta  # adam's scalar rate is eta itself
+        step_size = lr_t / (np.sqrt(self.v) + self.epsilon)
+        return (
+            step_size * self.m,
+            step_size,
+            self.eta,
+        )  # adam's scalar rate is eta itself
 
 
 def tsuruoka_clip(w, u, q):
@@ -248,21 +252,21 @@ def reference_fit(
             old = flat[pen].copy()
             if style == "gradient":
                 g[pen] += alpha * dR(old)
-            delta, h, rate = opt.step(g)
-            h = h[pen] if np.ndim(h) else h
-            flat -= delta
+            update, step_size, rate = opt.step(g)
+            step_size = step_size[pen] if np.ndim(step_size) else step_size
+            flat -= update
             w = flat[pen]  # a view: the assignments below write into flat
             if style == "decoupled":
                 w -= (rate / ETA) * alpha * dR(old)
             elif style == "multiplicative":
-                w[...] = alpha * old - delta[pen]
+                w[...] = alpha * old - update[pen]
             elif style == "proximal":
-                soft = np.sign(w) * np.maximum(np.abs(w) - h * alpha * l1, 0.0)
-                w[...] = soft / (1.0 + h * alpha * l2)
+                soft = np.sign(w) * np.maximum(np.abs(w) - step_size * alpha * l1, 0.0)
+                w[...] = soft / (1.0 + step_size * alpha * l2)
             elif style == "cumulative":
-                factor = np.maximum(0.0, 1.0 - h * alpha * l2)
-                w[...] = factor * old - delta[pen]
-                u = u + h * alpha * l1
+                factor = np.maximum(0.0, 1.0 - step_size * alpha * l2)
+                w[...] = factor * old - update[pen]
+                u = u + step_size * alpha * l1
                 tsuruoka_clip(w, u, q)
     return flat
 
@@ -493,13 +497,13 @@ def test_cumulative_matches_loop_reference(
     q = np.zeros(n)
     for g in gradients:
         style_step(style, optimizer, w, g)
-        delta, h, _ = reference.step(g)
-        h = np.broadcast_to(h, (n,))
+        update, step_size, _ = reference.step(g)
+        step_size = np.broadcast_to(step_size, (n,))
         for i in range(n):  # weight by weight, as the paper writes it
-            factor = max(0.0, 1.0 - h[i] * alpha * pen.l2)
-            expected[i] = factor * expected[i] - delta[i]
+            factor = max(0.0, 1.0 - step_size[i] * alpha * pen.l2)
+            expected[i] = factor * expected[i] - update[i]
         if solver == "adam":
-            u = u + h * alpha * pen.l1
+            u = u + step_size * alpha * pen.l1
         else:
             u += eta * alpha * pen.l1
         tsuruoka_clip(expected, u, q)
@@ -533,13 +537,13 @@ def test_proximal_adam_threshold_is_h_alpha_per_coordinate(
         g = data.draw(
             hnp.arrays(np.float64, n, elements=st.floats(-2, 2)), label=f"g{step}"
         )
-        delta, h, _ = reference.step(g)  # h = lr_t / (sqrt(v) + epsilon)
-        half = w - delta
-        threshold = h * alpha
+        update, step_size, _ = reference.step(g)  # h = lr_t / (sqrt(v) + epsilon)
+        half = w - update
+        threshold = step_size * alpha
         soft = np.sign(half) * np.maximum(np.abs(half) - threshold * pen.l1, 0.0)
         expected = soft / (1.0 + threshold * pen.l2)
         applied = style_step(style, optimizer, w, g)
-        np.testing.assert_allclose(applied, h, rtol=1e-12)
+        np.testing.assert_allclose(applied, step_size, rtol=1e-12)
         np.testing.assert_allclose(w, expected, rtol=1e-10, atol=1e-12)
 
 

@@ -167,6 +167,7 @@ def build_parser():
     )
     _add_compare_data_args(compare)
     _add_compare_model_args(compare)
+    _add_compare_search_args(compare)
     _add_compare_training_args(compare)
     _add_compare_output_args(compare)
     _add_dask_args(compare)
@@ -270,14 +271,15 @@ def _add_compare_model_args(compare):
     )
 
 
-def _add_compare_training_args(compare):
+def _add_compare_search_args(compare):
     compare.add_argument(
         "--search",
         choices=("path", "grid"),
         default="path",
         help="path: each style's alphas fitted weak to strong, each fit "
-        "warm-started from the previous one (RegularizedMLPClassifierCV, several "
-        "times faster); grid: every (style, alpha, fold) an independent fit",
+        "warm-started from the previous one (RegularizedMLPClassifierCV or "
+        "RegularizedMLPRegressorCV, several times faster); grid: every "
+        "(style, alpha, fold) an independent fit",
     )
     compare.add_argument(
         "--cv", type=ranged(int, 2, 1000), default=3, help="cross-validation folds"
@@ -289,6 +291,9 @@ def _add_compare_training_args(compare):
         help="parallel fits, -1 for all cores (default: %(default)s: 1 here, "
         "every worker thread with --scheduler or --dask-workers)",
     )
+
+
+def _add_compare_training_args(compare):
     compare.add_argument(
         "--hidden",
         type=layer_sizes,
