@@ -48,7 +48,10 @@ CONFIGS = {
         nesterovs_momentum=False,
     ),
     "cumulative_l1_sgd": dict(
-        solver="sgd", penalty="l1", alpha=5e-2, penalty_style="cumulative",
+        solver="sgd",
+        penalty="l1",
+        alpha=5e-2,
+        penalty_style="cumulative",
         learning_rate_init=0.05,
     ),
     "cumulative_en_adam_intercepts": dict(
@@ -63,11 +66,18 @@ CONFIGS = {
         solver="lbfgs", penalty="l2", alpha=1e-3, penalty_style="proximal"
     ),
     "adam_early_stopping": dict(
-        solver="adam", penalty="l1", alpha=1e-3, penalty_style="proximal",
-        early_stopping=True, validation_fraction=0.2,
+        solver="adam",
+        penalty="l1",
+        alpha=1e-3,
+        penalty_style="proximal",
+        early_stopping=True,
+        validation_fraction=0.2,
     ),
     "none_adaptive_sgd": dict(
-        solver="sgd", penalty=None, learning_rate="adaptive", tol=1e-2,
+        solver="sgd",
+        penalty=None,
+        learning_rate="adaptive",
+        tol=1e-2,
         n_iter_no_change=2,
     ),
 }
@@ -90,8 +100,9 @@ def fitted_weights():
             est = RegularizedMLPClassifier(**COMMON, **params).fit(X, y)
             out[name] = _flat(est)
         Xb, yb = data(binary=True)
-        est = RegularizedMLPClassifier(**COMMON, penalty="l1",
-                                       penalty_style="cumulative", solver="sgd")
+        est = RegularizedMLPClassifier(
+            **COMMON, penalty="l1", penalty_style="cumulative", solver="sgd"
+        )
         for _ in range(3):
             est.partial_fit(Xb, yb, classes=[0, 1])
         out["partial_fit_cumulative_binary"] = _flat(est)

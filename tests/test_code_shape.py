@@ -101,3 +101,24 @@ def _only_stores_parameters(fn):
         and node.targets[0].attr == node.value.id
         for node in body
     )
+
+
+RUFF_PATHS = ["sklearn_nnreg", "tests", "benchmarks", "examples", "README.md"]
+
+
+@pytest.mark.parametrize("command", [["format", "--check"], ["check"]])
+def test_ruff_finds_nothing_to_change(command):
+    """ruff (in the test extra, one minor version so formatting is stable)."""
+    import shutil
+    import subprocess
+
+    ruff = shutil.which("ruff")
+    if ruff is None:
+        pytest.skip('ruff is not installed: pip install -e ".[test]"')
+    result = subprocess.run(
+        [ruff, *command, *RUFF_PATHS],
+        cwd=PACKAGE.parent,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -30,22 +30,38 @@ joblib = pytest.importorskip("joblib")
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 N_WORKERS = 2
-SMALL = ["--cv", "2", "--max-iter", "5", "--hidden", "4", "--alphas", "1e-3,1e-1",
-         "--dataset", "iris", "--styles", "gradient,proximal",
-         "--learning-rate-init", "0.1"]
+SMALL = [
+    "--cv",
+    "2",
+    "--max-iter",
+    "5",
+    "--hidden",
+    "4",
+    "--alphas",
+    "1e-3,1e-1",
+    "--dataset",
+    "iris",
+    "--styles",
+    "gradient,proximal",
+    "--learning-rate-init",
+    "0.1",
+]
 SUBPROCESS_TIMEOUT = 180
 
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(
-        n_workers=N_WORKERS,
-        processes=True,
-        threads_per_worker=1,
-        host="127.0.0.1",
-        dashboard_address="127.0.0.1:0",
-        silence_logs=logging.ERROR,
-    ) as cluster, distributed.Client(cluster, timeout=60) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=N_WORKERS,
+            processes=True,
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        distributed.Client(cluster, timeout=60) as client,
+    ):
         client.wait_for_workers(N_WORKERS, timeout=60)
         yield cluster, client
 
@@ -53,7 +69,9 @@ def cluster():
 def _nnreg(*args):
     return subprocess.run(
         [sys.executable, "-m", "sklearn_nnreg", *args],
-        capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT,
+        capture_output=True,
+        text=True,
+        timeout=SUBPROCESS_TIMEOUT,
     )
 
 
@@ -78,8 +96,9 @@ def _assert_same_cv_results(got, want):
             assert got[key] == want[key]
         elif key.startswith("param_"):
             assert list(got[key]) == list(want[key]), key
-            assert np.array_equal(np.ma.getmaskarray(got[key]),
-                                  np.ma.getmaskarray(want[key])), key
+            assert np.array_equal(
+                np.ma.getmaskarray(got[key]), np.ma.getmaskarray(want[key])
+            ), key
         else:
             a, b = np.asarray(got[key]), np.asarray(want[key])
             assert a.dtype == b.dtype and a.tobytes() == b.tobytes(), key
@@ -89,16 +108,20 @@ def test_grid_search_on_dask_equals_sequential(cluster):
     _, client = cluster
     X, y = load_digits(return_X_y=True)
     X, y = X[:300] / 16.0, y[:300]
-    grid = style_param_grid([1e-4, 1e-2], penalty="l1", learning_rate_init=0.05,
-                            momentum=0.9)
+    grid = style_param_grid(
+        [1e-4, 1e-2], penalty="l1", learning_rate_init=0.05, momentum=0.9
+    )
     assert len(grid) == 4  # gradient, decoupled, proximal, cumulative
-    est = RegularizedMLPClassifier(hidden_layer_sizes=(16,), solver="sgd",
-                                   max_iter=15, random_state=0)
+    est = RegularizedMLPClassifier(
+        hidden_layer_sizes=(16,), solver="sgd", max_iter=15, random_state=0
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         sequential = GridSearchCV(est, grid, cv=3).fit(X, y)
-        with distributed.get_task_stream(client=client) as stream, \
-                joblib.parallel_config(backend="dask"):
+        with (
+            distributed.get_task_stream(client=client) as stream,
+            joblib.parallel_config(backend="dask"),
+        ):
             on_dask = GridSearchCV(est, grid, cv=3, n_jobs=-1).fit(X, y)
     _assert_same_cv_results(on_dask.cv_results_, sequential.cv_results_)
     assert on_dask.best_params_ == sequential.best_params_
@@ -115,10 +138,20 @@ def test_the_cv_results_comparison_can_fail(cluster):
     grid = {"alpha": [1e-4, 1e-2]}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        a = GridSearchCV(RegularizedMLPClassifier(hidden_layer_sizes=(8,), max_iter=5,
-                                                  random_state=0), grid, cv=2).fit(X, y)
-        b = GridSearchCV(RegularizedMLPClassifier(hidden_layer_sizes=(8,), max_iter=5,
-                                                  random_state=1), grid, cv=2).fit(X, y)
+        a = GridSearchCV(
+            RegularizedMLPClassifier(
+                hidden_layer_sizes=(8,), max_iter=5, random_state=0
+            ),
+            grid,
+            cv=2,
+        ).fit(X, y)
+        b = GridSearchCV(
+            RegularizedMLPClassifier(
+                hidden_layer_sizes=(8,), max_iter=5, random_state=1
+            ),
+            grid,
+            cv=2,
+        ).fit(X, y)
     with pytest.raises(AssertionError):
         _assert_same_cv_results(a.cv_results_, b.cv_results_)
 
@@ -129,8 +162,12 @@ def test_workers_run_one_blas_thread(cluster):
 
     infos = client.run(threadpool_info)
     assert len(infos) == N_WORKERS
-    blas = [i["num_threads"] for info in infos.values() for i in info
-            if i["user_api"] == "blas"]
+    blas = [
+        i["num_threads"]
+        for info in infos.values()
+        for i in info
+        if i["user_api"] == "blas"
+    ]
     assert blas and set(blas) == {1}
 
 
@@ -141,8 +178,10 @@ def test_cli_runs_on_the_given_scheduler(cluster, tmp_path):
     out = tmp_path / "dask.json"
     proc = _nnreg("compare", *SMALL, "--scheduler", address, "--json", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert f"ran on dask scheduler {address} with {N_WORKERS} workers " \
-           f"({N_WORKERS} threads, BLAS 1 thread per worker)" in proc.stdout
+    assert (
+        f"ran on dask scheduler {address} with {N_WORKERS} workers "
+        f"({N_WORKERS} threads, BLAS 1 thread per worker)" in proc.stdout
+    )
     assert "Traceback" not in proc.stderr and "warning" not in proc.stderr
     # the fits ran there: the scheduler saw the path's tasks
     assert client.run_on_scheduler(_fit_and_score_tasks) > before
@@ -186,18 +225,31 @@ def test_cli_unreachable_scheduler_fails_fast_on_one_line():
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith(f"nnreg: error: cannot reach the dask scheduler at "
-                               f"{address} within 2 s")
+    assert lines[0].startswith(
+        f"nnreg: error: cannot reach the dask scheduler at {address} within 2 s"
+    )
     assert elapsed < 60  # 2 s to connect, plus imports on a busy machine
 
 
 def test_cli_scheduler_without_workers_is_an_error(capsys):
     with distributed.LocalCluster(
-        n_workers=0, processes=False, protocol="tcp://", host="127.0.0.1",
-        dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
+        n_workers=0,
+        processes=False,
+        protocol="tcp://",
+        host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",
+        silence_logs=logging.ERROR,
     ) as empty:
-        code = main(["compare", *SMALL, "--scheduler", empty.scheduler_address,
-                     "--dask-timeout", "1"])
+        code = main(
+            [
+                "compare",
+                *SMALL,
+                "--scheduler",
+                empty.scheduler_address,
+                "--dask-timeout",
+                "1",
+            ]
+        )
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1

@@ -15,12 +15,9 @@ from sklearn_nnreg import RegularizedMLPClassifier, TrainingDivergedError
 
 pd = pytest.importorskip("pandas")
 
-pytestmark = pytest.mark.filterwarnings(
-    "ignore::sklearn.exceptions.ConvergenceWarning"
-)
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 # Overflow on the way to a TrainingDivergedError is expected.
 diverging = pytest.mark.filterwarnings("ignore::RuntimeWarning")
-
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +90,9 @@ BAD_COMBINATIONS = {
     ),
     "multiplicative-elasticnet": (
         dict(
-            solver="sgd", penalty="elasticnet", penalty_style="multiplicative",
+            solver="sgd",
+            penalty="elasticnet",
+            penalty_style="multiplicative",
             alpha=0.99,
         ),
         r"multiplicative.*L1 part.*Use penalty='l2'",
@@ -104,7 +103,9 @@ BAD_COMBINATIONS = {
     ),
     "cumulative-elasticnet-without-l1": (
         dict(
-            solver="adam", penalty="elasticnet", l1_ratio=0.0,
+            solver="adam",
+            penalty="elasticnet",
+            l1_ratio=0.0,
             penalty_style="cumulative",
         ),
         r"cumulative.*l1_ratio=0.0 has none.*Use penalty='l1'",
@@ -123,7 +124,10 @@ BAD_COMBINATIONS = {
     ),
     "decoupled-elasticnet-shrink-above-1": (
         dict(
-            solver="adam", penalty="elasticnet", l1_ratio=0.5, alpha=2.5,
+            solver="adam",
+            penalty="elasticnet",
+            l1_ratio=0.5,
+            alpha=2.5,
             penalty_style="decoupled",
         ),
         r"decoupled.*= 1\.25 .*>= 1.*Use alpha",
@@ -192,9 +196,7 @@ def test_no_combination_check_applies_without_a_penalty(data, params):
         warnings.simplefilter("error", UserWarning)
         warnings.simplefilter("ignore", ConvergenceWarning)
         est.fit(X, y)
-    unpenalized = small(
-        penalty="l2", alpha=0.0, solver=params["solver"]
-    ).fit(X, y)
+    unpenalized = small(penalty="l2", alpha=0.0, solver=params["solver"]).fit(X, y)
     # penalty=None trains exactly as a zero penalty does.
     for a, b in zip(est.coefs_, unpenalized.coefs_, strict=True):
         assert_array_equal(a, b)
@@ -214,7 +216,8 @@ def test_multiplicative_alpha_close_to_one_does_not_warn(data):
         warnings.simplefilter("always")
         est.fit(X, y)
     others = [
-        w for w in caught
+        w
+        for w in caught
         if issubclass(w.category, UserWarning)
         and not issubclass(w.category, ConvergenceWarning)
     ]
@@ -246,13 +249,22 @@ def test_non_finite_input_is_refused_at_predict(data):
 # -------------------------------------------------------------- divergence
 DIVERGING = {
     "huge-inputs": (dict(solver="sgd"), 1e200, "learning_rate_init"),
-    "huge-inputs-minibatches": (dict(solver="sgd", batch_size=10), 1e200,
-                                "learning_rate_init"),
+    "huge-inputs-minibatches": (
+        dict(solver="sgd", batch_size=10),
+        1e200,
+        "learning_rate_init",
+    ),
     # alpha * learning_rate = 10: each L2 step flips and grows every weight
     # ninefold, until the penalty overflows.
     "penalty-step-too-big": (
-        dict(solver="sgd", momentum=0.0, learning_rate_init=1.0, alpha=10.0,
-             max_iter=1000, n_iter_no_change=np.inf),
+        dict(
+            solver="sgd",
+            momentum=0.0,
+            learning_rate_init=1.0,
+            alpha=10.0,
+            max_iter=1000,
+            n_iter_no_change=np.inf,
+        ),
         1.0,
         "alpha",
     ),
@@ -311,8 +323,9 @@ def test_divergence_keeps_the_previous_finite_model(data, method):
         else:
             est.partial_fit(X * 1e200, y)
 
-    for before, after in zip(coefs + intercepts, est.coefs_ + est.intercepts_,
-                             strict=True):
+    for before, after in zip(
+        coefs + intercepts, est.coefs_ + est.intercepts_, strict=True
+    ):
         assert_array_equal(before, after)
     assert_array_equal(est.predict_proba(X), proba)
     assert {k: getattr(est, k) for k in state} == state
@@ -346,13 +359,14 @@ def test_lbfgs_divergence_leaves_an_unfitted_estimator_unfitted(data):
 # ----------------------------------------------- inputs are never modified
 FIT_CONFIGS = {
     "sgd-shuffle": dict(solver="sgd", batch_size=16),
-    "adam-early-stopping": dict(solver="adam", early_stopping=True,
-                                validation_fraction=0.2),
+    "adam-early-stopping": dict(
+        solver="adam", early_stopping=True, validation_fraction=0.2
+    ),
     "lbfgs": dict(solver="lbfgs"),
-    "proximal-l1": dict(solver="sgd", penalty="l1", penalty_style="proximal",
-                        batch_size=10),
-    "cumulative-float32": dict(solver="adam", penalty="l1",
-                               penalty_style="cumulative"),
+    "proximal-l1": dict(
+        solver="sgd", penalty="l1", penalty_style="proximal", batch_size=10
+    ),
+    "cumulative-float32": dict(solver="adam", penalty="l1", penalty_style="cumulative"),
 }
 
 

@@ -21,60 +21,110 @@ COMMON = dict(hidden_layer_sizes=(8,), random_state=0)
 INSTANCES = [
     # gradient / l2 with plain sgd and momentum
     RegularizedMLPClassifier(
-        **COMMON, solver="sgd", learning_rate_init=0.1, max_iter=60,
-        penalty="l2", alpha=1e-3, penalty_style="gradient",
+        **COMMON,
+        solver="sgd",
+        learning_rate_init=0.1,
+        max_iter=60,
+        penalty="l2",
+        alpha=1e-3,
+        penalty_style="gradient",
     ),
     # decoupled / l1 with adam
     RegularizedMLPClassifier(
-        **COMMON, solver="adam", learning_rate_init=0.05, max_iter=60,
-        penalty="l1", alpha=1e-4, penalty_style="decoupled",
+        **COMMON,
+        solver="adam",
+        learning_rate_init=0.05,
+        max_iter=60,
+        penalty="l1",
+        alpha=1e-4,
+        penalty_style="decoupled",
     ),
     # decoupled / l2 with sgd, intercepts penalized too
     RegularizedMLPClassifier(
-        **COMMON, solver="sgd", learning_rate_init=0.1, max_iter=60,
-        penalty="l2", alpha=1e-4, penalty_style="decoupled",
+        **COMMON,
+        solver="sgd",
+        learning_rate_init=0.1,
+        max_iter=60,
+        penalty="l2",
+        alpha=1e-4,
+        penalty_style="decoupled",
         penalize_intercepts=True,
     ),
     # multiplicative / l2: alpha is the fraction kept per step
     RegularizedMLPClassifier(
-        **COMMON, solver="sgd", learning_rate_init=0.1, max_iter=60,
-        penalty="l2", alpha=0.99, penalty_style="multiplicative",
+        **COMMON,
+        solver="sgd",
+        learning_rate_init=0.1,
+        max_iter=60,
+        penalty="l2",
+        alpha=0.99,
+        penalty_style="multiplicative",
     ),
     # proximal / l1 with adam (per-coordinate thresholds)
     RegularizedMLPClassifier(
-        **COMMON, solver="adam", learning_rate_init=0.05, max_iter=60,
-        penalty="l1", alpha=1e-4, penalty_style="proximal",
+        **COMMON,
+        solver="adam",
+        learning_rate_init=0.05,
+        max_iter=60,
+        penalty="l1",
+        alpha=1e-4,
+        penalty_style="proximal",
     ),
     # cumulative / elastic net with sgd
     RegularizedMLPClassifier(
-        **COMMON, solver="sgd", learning_rate_init=0.1, max_iter=60,
-        penalty="elasticnet", l1_ratio=0.5, alpha=1e-4,
+        **COMMON,
+        solver="sgd",
+        learning_rate_init=0.1,
+        max_iter=60,
+        penalty="elasticnet",
+        l1_ratio=0.5,
+        alpha=1e-4,
         penalty_style="cumulative",
     ),
     # cumulative / l1 with adam
     RegularizedMLPClassifier(
-        **COMMON, solver="adam", learning_rate_init=0.05, max_iter=60,
-        penalty="l1", alpha=1e-4, penalty_style="cumulative",
+        **COMMON,
+        solver="adam",
+        learning_rate_init=0.05,
+        max_iter=60,
+        penalty="l1",
+        alpha=1e-4,
+        penalty_style="cumulative",
     ),
     # group lasso with adam: the block soft-threshold in adam's metric
     RegularizedMLPClassifier(
-        **COMMON, solver="adam", learning_rate_init=0.05, max_iter=60,
-        penalty="group_lasso", alpha=1e-3, penalty_style="proximal",
+        **COMMON,
+        solver="adam",
+        learning_rate_init=0.05,
+        max_iter=60,
+        penalty="group_lasso",
+        alpha=1e-3,
+        penalty_style="proximal",
     ),
     # the other loss
     RegularizedMLPClassifier(
-        **COMMON, solver="adam", learning_rate_init=0.05, max_iter=60,
+        **COMMON,
+        solver="adam",
+        learning_rate_init=0.05,
+        max_iter=60,
         loss="squared_error",
     ),
     # no penalty at all
     RegularizedMLPClassifier(
-        **COMMON, solver="adam", learning_rate_init=0.05, max_iter=60,
+        **COMMON,
+        solver="adam",
+        learning_rate_init=0.05,
+        max_iter=60,
         penalty=None,
     ),
     # lbfgs: minimises L + alpha R deterministically.  alpha=1e-5 is about
     # MLPClassifier's default alpha=1e-4 divided by the check's n_samples.
     RegularizedMLPClassifier(
-        **COMMON, solver="lbfgs", max_iter=100, penalty="l2", alpha=1e-5,
+        **COMMON,
+        solver="lbfgs",
+        max_iter=100,
+        penalty="l2",
+        alpha=1e-5,
         activation="tanh",
     ),
 ]
@@ -84,32 +134,66 @@ INSTANCES = [
 # checks' regression targets are unscaled, hence sgd's small rate.
 REGRESSOR_INSTANCES = [
     RegularizedMLPRegressor(
-        **COMMON, solver="sgd", learning_rate_init=2e-3, max_iter=200,
-        penalty="l2", alpha=1e-3, penalty_style="gradient",
+        **COMMON,
+        solver="sgd",
+        learning_rate_init=2e-3,
+        max_iter=200,
+        penalty="l2",
+        alpha=1e-3,
+        penalty_style="gradient",
     ),
     RegularizedMLPRegressor(
-        **COMMON, solver="adam", learning_rate_init=0.05, max_iter=60,
-        penalty="l1", alpha=1e-4, penalty_style="decoupled",
+        **COMMON,
+        solver="adam",
+        learning_rate_init=0.05,
+        max_iter=60,
+        penalty="l1",
+        alpha=1e-4,
+        penalty_style="decoupled",
     ),
     RegularizedMLPRegressor(
-        **COMMON, solver="adam", learning_rate_init=0.05, max_iter=60,
-        penalty="l2", alpha=0.9999, penalty_style="multiplicative",
+        **COMMON,
+        solver="adam",
+        learning_rate_init=0.05,
+        max_iter=60,
+        penalty="l2",
+        alpha=0.9999,
+        penalty_style="multiplicative",
     ),
     RegularizedMLPRegressor(
-        **COMMON, solver="adam", learning_rate_init=0.05, max_iter=60,
-        penalty="l1", alpha=1e-4, penalty_style="proximal",
+        **COMMON,
+        solver="adam",
+        learning_rate_init=0.05,
+        max_iter=60,
+        penalty="l1",
+        alpha=1e-4,
+        penalty_style="proximal",
     ),
     RegularizedMLPRegressor(
-        **COMMON, solver="sgd", learning_rate_init=2e-3, max_iter=200,
-        penalty="elasticnet", l1_ratio=0.5, alpha=1e-4,
+        **COMMON,
+        solver="sgd",
+        learning_rate_init=2e-3,
+        max_iter=200,
+        penalty="elasticnet",
+        l1_ratio=0.5,
+        alpha=1e-4,
         penalty_style="cumulative",
     ),
     RegularizedMLPRegressor(
-        "poisson", **COMMON, solver="adam", learning_rate_init=0.05,
-        max_iter=60, penalty="l2", alpha=1e-4,
+        "poisson",
+        **COMMON,
+        solver="adam",
+        learning_rate_init=0.05,
+        max_iter=60,
+        penalty="l2",
+        alpha=1e-4,
     ),
     RegularizedMLPRegressor(
-        **COMMON, solver="lbfgs", max_iter=100, penalty="l1", alpha=1e-5,
+        **COMMON,
+        solver="lbfgs",
+        max_iter=100,
+        penalty="l1",
+        alpha=1e-5,
         activation="tanh",
     ),
 ]
@@ -135,7 +219,6 @@ def _expected_failures(estimator):
     return {}
 
 
-
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @parametrize_with_checks(ALL_INSTANCES, expected_failed_checks=_expected_failures)
 def test_sklearn_estimator_checks(estimator, check):
@@ -154,7 +237,11 @@ def test_param_validation_check_passes(estimator):
 def test_every_style_and_loss_has_an_instance():
     styles = {est.penalty_style for est in INSTANCES if est.penalty is not None}
     assert styles == {
-        "gradient", "decoupled", "multiplicative", "proximal", "cumulative",
+        "gradient",
+        "decoupled",
+        "multiplicative",
+        "proximal",
+        "cumulative",
     }
     assert {est.loss for est in INSTANCES} == {"log_loss", "squared_error"}
     assert {est.solver for est in INSTANCES} == {"sgd", "adam", "lbfgs"}
@@ -163,7 +250,11 @@ def test_every_style_and_loss_has_an_instance():
 def test_every_style_and_loss_has_a_regressor_instance():
     styles = {est.penalty_style for est in REGRESSOR_INSTANCES}
     assert styles == {
-        "gradient", "decoupled", "multiplicative", "proximal", "cumulative",
+        "gradient",
+        "decoupled",
+        "multiplicative",
+        "proximal",
+        "cumulative",
     }
     assert {est.loss for est in REGRESSOR_INSTANCES} == {"squared_error", "poisson"}
     assert {est.solver for est in REGRESSOR_INSTANCES} == {"sgd", "adam", "lbfgs"}

@@ -17,15 +17,12 @@ from sklearn.preprocessing import StandardScaler
 
 from sklearn_nnreg import RegularizedMLPClassifier
 
-pytestmark = pytest.mark.filterwarnings(
-    "ignore::sklearn.exceptions.ConvergenceWarning"
-)
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 N_SAMPLES = 60
 ALPHA_SK = 0.3  # large enough for the penalty to matter
 RTOL = 1e-6
 ATOL = 1e-10
-
 
 
 def make_data(target):
@@ -35,8 +32,11 @@ def make_data(target):
         )
     else:
         X, y = make_classification(
-            n_samples=N_SAMPLES, n_features=5, n_informative=3,
-            n_classes=2 if target == "binary" else 3, random_state=0,
+            n_samples=N_SAMPLES,
+            n_features=5,
+            n_informative=3,
+            n_classes=2 if target == "binary" else 3,
+            random_state=0,
         )
     return StandardScaler().fit_transform(X), y
 
@@ -51,7 +51,9 @@ def pair(alpha_divisor, alpha_sk=ALPHA_SK, **params):
     common.update(params)
     theirs = MLPClassifier(alpha=alpha_sk, **common)
     ours = RegularizedMLPClassifier(
-        alpha=alpha_sk / alpha_divisor, penalty="l2", penalty_style="gradient",
+        alpha=alpha_sk / alpha_divisor,
+        penalty="l2",
+        penalty_style="gradient",
         **common,
     )
     return ours, theirs
@@ -84,8 +86,7 @@ def assert_same_model(ours, theirs, rtol=RTOL, atol=ATOL):
 @pytest.mark.parametrize("activation", ["relu", "tanh", "logistic", "identity"])
 def test_lbfgs_matches_mlp_classifier_with_alpha_over_n_samples(target, activation):
     X, y = make_data(target)
-    ours, theirs = pair(N_SAMPLES, solver="lbfgs", activation=activation,
-                        max_iter=15)
+    ours, theirs = pair(N_SAMPLES, solver="lbfgs", activation=activation, max_iter=15)
     ours.fit(X, y)
     theirs.fit(X, y)
     assert_same_model(ours, theirs)
@@ -97,8 +98,14 @@ def test_lbfgs_matches_mlp_classifier_with_alpha_over_n_samples(target, activati
 @pytest.mark.parametrize("activation", ["tanh", "logistic", "identity"])
 def test_lbfgs_stops_at_the_same_iteration_on_tol(target, activation):
     X, y = make_data(target)
-    ours, theirs = pair(N_SAMPLES, alpha_sk=6.0, solver="lbfgs",
-                        activation=activation, max_iter=200, tol=1e-4)
+    ours, theirs = pair(
+        N_SAMPLES,
+        alpha_sk=6.0,
+        solver="lbfgs",
+        activation=activation,
+        max_iter=200,
+        tol=1e-4,
+    )
     ours.fit(X, y)
     theirs.fit(X, y)
     assert theirs.n_iter_ < 200  # tol, not max_iter, ended the fit
@@ -110,24 +117,44 @@ BATCH = 20  # divides N_SAMPLES: every minibatch has 20 samples
 
 STOCHASTIC = {
     "sgd-nesterov-constant-shuffle": dict(
-        solver="sgd", learning_rate_init=0.05, momentum=0.9,
-        nesterovs_momentum=True, learning_rate="constant", shuffle=True,
+        solver="sgd",
+        learning_rate_init=0.05,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        learning_rate="constant",
+        shuffle=True,
     ),
     "sgd-momentum-constant-no-shuffle": dict(
-        solver="sgd", learning_rate_init=0.05, momentum=0.9,
-        nesterovs_momentum=False, learning_rate="constant", shuffle=False,
+        solver="sgd",
+        learning_rate_init=0.05,
+        momentum=0.9,
+        nesterovs_momentum=False,
+        learning_rate="constant",
+        shuffle=False,
     ),
     "sgd-plain-invscaling": dict(
-        solver="sgd", learning_rate_init=0.5, momentum=0.0,
-        learning_rate="invscaling", power_t=0.25, shuffle=True,
+        solver="sgd",
+        learning_rate_init=0.5,
+        momentum=0.0,
+        learning_rate="invscaling",
+        power_t=0.25,
+        shuffle=True,
     ),
     "sgd-nesterov-adaptive": dict(
-        solver="sgd", learning_rate_init=0.2, momentum=0.5,
-        learning_rate="adaptive", tol=1e-2, n_iter_no_change=2, shuffle=True,
+        solver="sgd",
+        learning_rate_init=0.2,
+        momentum=0.5,
+        learning_rate="adaptive",
+        tol=1e-2,
+        n_iter_no_change=2,
+        shuffle=True,
     ),
     "adam-shuffle": dict(solver="adam", learning_rate_init=0.02, shuffle=True),
     "adam-no-shuffle": dict(
-        solver="adam", learning_rate_init=0.02, shuffle=False, beta_1=0.8,
+        solver="adam",
+        learning_rate_init=0.02,
+        shuffle=False,
+        beta_1=0.8,
     ),
 }
 stochastic_param = pytest.mark.parametrize(
@@ -167,8 +194,13 @@ def test_adaptive_schedule_lowers_the_rate_as_mlp_classifier_does():
 def test_tol_stops_the_fit_at_the_same_epoch(solver, target):
     X, y = make_data(target)
     ours, theirs = pair(
-        BATCH, solver=solver, batch_size=BATCH, learning_rate_init=0.05,
-        max_iter=300, tol=1e-3, n_iter_no_change=3,
+        BATCH,
+        solver=solver,
+        batch_size=BATCH,
+        learning_rate_init=0.05,
+        max_iter=300,
+        tol=1e-3,
+        n_iter_no_change=3,
     )
     ours.fit(X, y)
     theirs.fit(X, y)
@@ -182,8 +214,14 @@ def test_early_stopping_matches_scores_stop_and_restored_weights(solver, target)
     X, y = make_data(target)
     # 20% held out: 48 training samples in batches of 16
     ours, theirs = pair(
-        16, solver=solver, batch_size=16, learning_rate_init=0.05, max_iter=200,
-        early_stopping=True, validation_fraction=0.2, n_iter_no_change=4,
+        16,
+        solver=solver,
+        batch_size=16,
+        learning_rate_init=0.05,
+        max_iter=200,
+        early_stopping=True,
+        validation_fraction=0.2,
+        n_iter_no_change=4,
     )
     ours.fit(X, y)
     theirs.fit(X, y)
@@ -196,8 +234,9 @@ def test_early_stopping_matches_scores_stop_and_restored_weights(solver, target)
     best_epoch = int(np.argmax(ours.validation_scores_)) + 1
     assert best_epoch < ours.n_iter_
     cut = clone(ours).set_params(max_iter=best_epoch).fit(X, y)
-    for a, b in zip(cut.coefs_ + cut.intercepts_, ours.coefs_ + ours.intercepts_,
-                    strict=True):
+    for a, b in zip(
+        cut.coefs_ + cut.intercepts_, ours.coefs_ + ours.intercepts_, strict=True
+    ):
         assert_array_equal(a, b)
 
 
@@ -216,17 +255,19 @@ def test_lbfgs_sample_weight_matches_with_alpha_over_weight_sum(target):
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
 @target_param
-def test_stochastic_sample_weight_matches_when_batches_weigh_the_same(
-    solver, target
-):
+def test_stochastic_sample_weight_matches_when_batches_weigh_the_same(solver, target):
     X, y = make_data(target)
     # Without shuffling, every batch holds the same weights (in order), so
     # every batch's weight sum is the same B and alpha = alpha_sk / B.
     pattern = np.random.RandomState(0).uniform(0.2, 3.0, BATCH)
     sw = np.tile(pattern, N_SAMPLES // BATCH)
     ours, theirs = pair(
-        pattern.sum(), solver=solver, batch_size=BATCH, shuffle=False,
-        learning_rate_init=0.05, max_iter=20,
+        pattern.sum(),
+        solver=solver,
+        batch_size=BATCH,
+        shuffle=False,
+        learning_rate_init=0.05,
+        max_iter=20,
     )
     ours.fit(X, y, sample_weight=sw)
     theirs.fit(X, y, sample_weight=sw)
@@ -237,8 +278,14 @@ def test_stochastic_sample_weight_matches_when_batches_weigh_the_same(
 def test_shuffled_sample_weight_matches_without_penalty(solver):
     X, y = make_data("multiclass")
     sw = np.random.RandomState(1).uniform(0.0, 2.0, N_SAMPLES)
-    ours, theirs = pair(1.0, solver=solver, batch_size=BATCH, shuffle=True,
-                        learning_rate_init=0.05, max_iter=20)
+    ours, theirs = pair(
+        1.0,
+        solver=solver,
+        batch_size=BATCH,
+        shuffle=True,
+        learning_rate_init=0.05,
+        max_iter=20,
+    )
     ours.set_params(alpha=0.0)
     theirs.set_params(alpha=0.0)
     ours.fit(X, y, sample_weight=sw)
@@ -249,9 +296,16 @@ def test_shuffled_sample_weight_matches_without_penalty(solver):
 def test_early_stopping_with_sample_weight_matches():
     X, y = make_data("multiclass")
     sw = np.random.RandomState(2).uniform(0.2, 3.0, N_SAMPLES)
-    ours, theirs = pair(1.0, solver="adam", batch_size=16, max_iter=100,
-                        learning_rate_init=0.05, early_stopping=True,
-                        validation_fraction=0.2, n_iter_no_change=4)
+    ours, theirs = pair(
+        1.0,
+        solver="adam",
+        batch_size=16,
+        max_iter=100,
+        learning_rate_init=0.05,
+        early_stopping=True,
+        validation_fraction=0.2,
+        n_iter_no_change=4,
+    )
     ours.set_params(alpha=0.0)
     theirs.set_params(alpha=0.0)
     ours.fit(X, y, sample_weight=sw)
@@ -266,8 +320,9 @@ def test_early_stopping_with_sample_weight_matches():
 def test_float32_input_trains_in_float32_close_to_mlp_classifier(solver, target):
     X, y = make_data(target)
     X32 = X.astype(np.float32)
-    ours, theirs = pair(BATCH, solver=solver, batch_size=BATCH,
-                        learning_rate_init=0.05, max_iter=15)
+    ours, theirs = pair(
+        BATCH, solver=solver, batch_size=BATCH, learning_rate_init=0.05, max_iter=15
+    )
     ours.fit(X32, y)
     theirs.fit(X32, y)
     for coef in ours.coefs_ + ours.intercepts_:
@@ -282,8 +337,12 @@ def test_float32_input_trains_in_float32_close_to_mlp_classifier(solver, target)
     "params",
     [
         dict(solver="sgd", momentum=0.9, learning_rate_init=0.05),
-        dict(solver="sgd", momentum=0.0, learning_rate="invscaling",
-             learning_rate_init=0.5),
+        dict(
+            solver="sgd",
+            momentum=0.0,
+            learning_rate="invscaling",
+            learning_rate_init=0.5,
+        ),
         dict(solver="adam", learning_rate_init=0.02),
     ],
     ids=["sgd-momentum", "sgd-invscaling", "adam"],

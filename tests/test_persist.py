@@ -20,20 +20,26 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 X_ALL, Y_ALL = load_digits(return_X_y=True)
 X, Y = X_ALL[:240] / 16.0, Y_ALL[:240]
 X_MORE, Y_MORE = X_ALL[240:400] / 16.0, Y_ALL[240:400]
-LABELS = np.array(["zero", "one", "two", "three", "four", "five", "six", "seven",
-                   "eight", "nine"], dtype=object)
+LABELS = np.array(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
+    dtype=object,
+)
 
 CASES = {
     "sgd": dict(solver="sgd", penalty="l2"),
     "adam": dict(solver="adam", penalty="elasticnet", penalty_style="proximal"),
     "lbfgs": dict(solver="lbfgs", penalty="l1"),
     "sgd-cumulative": dict(solver="sgd", penalty="l1", penalty_style="cumulative"),
-    "adam-cumulative": dict(solver="adam", penalty="elasticnet",
-                            penalty_style="cumulative"),
+    "adam-cumulative": dict(
+        solver="adam", penalty="elasticnet", penalty_style="cumulative"
+    ),
     "adam-early-stopping": dict(solver="adam", early_stopping=True),
 }
-STOCHASTIC = [c for c, p in CASES.items() if p["solver"] != "lbfgs"
-              and not p.get("early_stopping")]
+STOCHASTIC = [
+    c
+    for c, p in CASES.items()
+    if p["solver"] != "lbfgs" and not p.get("early_stopping")
+]
 
 
 def _fit(case, y=Y):
@@ -129,13 +135,24 @@ def test_cumulative_style_state_survives():
     assert np.count_nonzero(q) > 0  # the style's memory is not trivial
     loaded = _round_trip(clf)
     assert loaded._fit_state["style"]["q"].tobytes() == q.tobytes()
-    assert loaded._fit_state["style"]["u"].tobytes() == clf._fit_state["style"]["u"].tobytes()
+    assert (
+        loaded._fit_state["style"]["u"].tobytes()
+        == clf._fit_state["style"]["u"].tobytes()
+    )
 
 
 def test_string_labels_and_a_pipeline(tmp_path):
-    pipe = make_pipeline(StandardScaler(), RegularizedMLPClassifier(
-        hidden_layer_sizes=(8,), max_iter=5, random_state=0, penalty="l1",
-        penalty_style="proximal", solver="sgd"))
+    pipe = make_pipeline(
+        StandardScaler(),
+        RegularizedMLPClassifier(
+            hidden_layer_sizes=(8,),
+            max_iter=5,
+            random_state=0,
+            penalty="l1",
+            penalty_style="proximal",
+            solver="sgd",
+        ),
+    )
     pipe.fit(X, LABELS[Y])
     path = tmp_path / "pipe.skops"
     persist.dump(pipe, path)
@@ -170,8 +187,12 @@ def test_pickle_still_works_beside_skops():
 
 def test_a_fitted_regressor_needs_only_its_own_class_trusted():
     reg = RegularizedMLPRegressor(
-        "poisson", hidden_layer_sizes=(4,), max_iter=5, random_state=0,
-        penalty="l1", penalty_style="cumulative",
+        "poisson",
+        hidden_layer_sizes=(4,),
+        max_iter=5,
+        random_state=0,
+        penalty="l1",
+        penalty_style="cumulative",
     ).fit(X, Y)
     data = sio.dumps(reg)
     assert sio.get_untrusted_types(data=data) == [

@@ -38,7 +38,8 @@ CASES = {
     "sgd": (dict(solver="sgd"), 2),
     "adam": (dict(solver="adam"), 3),
     "adam-cumulative": (
-        dict(solver="adam", penalty="l1", penalty_style="cumulative"), 5
+        dict(solver="adam", penalty="l1", penalty_style="cumulative"),
+        5,
     ),
     "sgd-proximal-l1": (dict(solver="sgd", penalty="l1", penalty_style="proximal"), 2),
     "adam-early-stopping": (dict(solver="adam", early_stopping=True), 4),
@@ -133,8 +134,9 @@ def test_what_grid_search_ships_is_small():
     """The unfitted estimator, a pipeline and the grid pickle in a few KB."""
     est = RegularizedMLPClassifier(hidden_layer_sizes=HIDDEN, random_state=0)
     pipe = make_pipeline(StandardScaler(), est)
-    grid = style_param_grid([1e-4, 1e-3], penalty="l1",
-                            prefix="regularizedmlpclassifier__")
+    grid = style_param_grid(
+        [1e-4, 1e-3], penalty="l1", prefix="regularizedmlpclassifier__"
+    )
     search = GridSearchCV(pipe, grid, cv=3)
     assert len(pickle.dumps(clone(est))) < 2048
     assert len(pickle.dumps(pipe)) < 3072
@@ -153,6 +155,7 @@ def test_unpickled_estimator_predicts_and_continues_identically():
     np.testing.assert_array_equal(copy.predict_proba(X), clf.predict_proba(X))
     for est in (clf, copy):
         est.partial_fit(X, Y)
-    for a, b in zip(clf.coefs_ + clf.intercepts_, copy.coefs_ + copy.intercepts_,
-                    strict=True):
+    for a, b in zip(
+        clf.coefs_ + clf.intercepts_, copy.coefs_ + copy.intercepts_, strict=True
+    ):
         assert a.tobytes() == b.tobytes()

@@ -708,8 +708,14 @@ def test_structure_display_counts_units_and_inputs_of_direct_fits(iris):
 def test_structure_display_translates_alpha_into_the_style_unit(iris):
     X, y = iris
     clf = RegularizedMLPClassifier(
-        (6,), solver="sgd", momentum=0.0, learning_rate_init=0.05, max_iter=30,
-        batch_size=150, penalty="group_lasso", penalty_style="decoupled",
+        (6,),
+        solver="sgd",
+        momentum=0.0,
+        learning_rate_init=0.05,
+        max_iter=30,
+        batch_size=150,
+        penalty="group_lasso",
+        penalty_style="decoupled",
         random_state=0,
     )
     display = StructureDisplay.from_estimator(clf, X, y, alphas=[0.5])

@@ -25,8 +25,6 @@ from sklearn_nnreg._styles import STYLES, Gradient, Style, styles_accepting
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "sklearn_nnreg"
 
 
-
-
 def _docstring_nodes(tree):
     """Every string that stands alone as a statement: (attribute) docstrings."""
     return {

@@ -18,17 +18,18 @@ from sklearn_nnreg import RegularizedMLPClassifier
 
 pd = pytest.importorskip("pandas")
 
-pytestmark = pytest.mark.filterwarnings(
-    "ignore::sklearn.exceptions.ConvergenceWarning"
-)
-
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
 @pytest.fixture(scope="module")
 def data():
     X, y = make_classification(
-        n_samples=90, n_features=6, n_informative=4, n_classes=3,
-        n_clusters_per_class=1, random_state=0,
+        n_samples=90,
+        n_features=6,
+        n_informative=4,
+        n_classes=3,
+        n_clusters_per_class=1,
+        random_state=0,
     )
     return StandardScaler().fit_transform(X), y
 
@@ -40,14 +41,28 @@ def small(**params):
 
 CONFIGS = {
     "sgd-gradient-l2": dict(solver="sgd", learning_rate_init=0.1, batch_size=30),
-    "adam-proximal-l1": dict(solver="adam", learning_rate_init=0.05,
-                             penalty="l1", alpha=1e-3, penalty_style="proximal"),
-    "sgd-cumulative-elasticnet-early-stopping": dict(
-        solver="sgd", learning_rate_init=0.1, penalty="elasticnet", alpha=1e-3,
-        penalty_style="cumulative", early_stopping=True, validation_fraction=0.2,
+    "adam-proximal-l1": dict(
+        solver="adam",
+        learning_rate_init=0.05,
+        penalty="l1",
+        alpha=1e-3,
+        penalty_style="proximal",
     ),
-    "adam-multiplicative": dict(solver="adam", penalty_style="multiplicative",
-                                alpha=0.999, learning_rate_init=0.05),
+    "sgd-cumulative-elasticnet-early-stopping": dict(
+        solver="sgd",
+        learning_rate_init=0.1,
+        penalty="elasticnet",
+        alpha=1e-3,
+        penalty_style="cumulative",
+        early_stopping=True,
+        validation_fraction=0.2,
+    ),
+    "adam-multiplicative": dict(
+        solver="adam",
+        penalty_style="multiplicative",
+        alpha=0.999,
+        learning_rate_init=0.05,
+    ),
     "lbfgs": dict(solver="lbfgs", alpha=1e-3),
 }
 config = pytest.mark.parametrize("params", CONFIGS.values(), ids=CONFIGS.keys())
@@ -102,9 +117,14 @@ def test_cross_val_score_equals_manual_folds(data, params):
 def test_clone_copies_parameters_and_drops_fitted_state(data):
     X, y = data
     params = dict(
-        solver="sgd", penalty="elasticnet", l1_ratio=0.3, alpha=0.02,
-        penalty_style="cumulative", penalize_intercepts=True,
-        loss="squared_error", hidden_layer_sizes=(3, 2),
+        solver="sgd",
+        penalty="elasticnet",
+        l1_ratio=0.3,
+        alpha=0.02,
+        penalty_style="cumulative",
+        penalize_intercepts=True,
+        loss="squared_error",
+        hidden_layer_sizes=(3, 2),
     )
     est = small(**params).fit(X, y)
     copy = clone(est)
@@ -157,7 +177,8 @@ def test_pickle_round_trip_predicts_identically_and_holds_only_plain_state(
         if module.startswith("sklearn_nnreg"):
             # no optimizer, style, network, trainer or penalty objects
             assert (module, name) == (
-                "sklearn_nnreg._classifier", "RegularizedMLPClassifier"
+                "sklearn_nnreg._classifier",
+                "RegularizedMLPClassifier",
             )
     if params["solver"] != "lbfgs":
         state = est._fit_state
@@ -171,8 +192,13 @@ def test_pickle_round_trip_predicts_identically_and_holds_only_plain_state(
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
 def test_training_continues_identically_after_unpickling(data, solver):
     X, y = data
-    params = dict(solver=solver, penalty="l1", penalty_style="cumulative",
-                  alpha=1e-3, batch_size=30)
+    params = dict(
+        solver=solver,
+        penalty="l1",
+        penalty_style="cumulative",
+        alpha=1e-3,
+        batch_size=30,
+    )
     est = small(**params).fit(X, y)
     restored = pickle.loads(pickle.dumps(est))
     for _ in range(2):
@@ -238,8 +264,9 @@ def test_fitted_attributes_are_those_of_mlp_classifier_plus_sparsity(
     X, y = data
     y = _target(target, X, y)
     ours = small(**params).fit(X, y)
-    theirs = MLPClassifier(hidden_layer_sizes=(6,), max_iter=20, random_state=0,
-                           **params).fit(X, y)
+    theirs = MLPClassifier(
+        hidden_layer_sizes=(6,), max_iter=20, random_state=0, **params
+    ).fit(X, y)
     assert _public_fitted(ours) == _public_fitted(theirs) | {"sparsity_"}
     for name in ("n_layers_", "n_outputs_", "out_activation_", "n_features_in_"):
         assert getattr(ours, name) == getattr(theirs, name), name
@@ -322,13 +349,23 @@ LOSS_CURVE_CASES = {
         True,
     ),
     "proximal-l1-intercepts": (
-        dict(solver="adam", penalty="l1", alpha=0.01, penalty_style="proximal",
-             penalize_intercepts=True),
+        dict(
+            solver="adam",
+            penalty="l1",
+            alpha=0.01,
+            penalty_style="proximal",
+            penalize_intercepts=True,
+        ),
         True,
     ),
     "cumulative-elasticnet": (
-        dict(solver="sgd", penalty="elasticnet", l1_ratio=0.3, alpha=0.01,
-             penalty_style="cumulative"),
+        dict(
+            solver="sgd",
+            penalty="elasticnet",
+            l1_ratio=0.3,
+            alpha=0.01,
+            penalty_style="cumulative",
+        ),
         True,
     ),
     "decoupled-l2": (
@@ -349,8 +386,14 @@ def test_loss_curve_records_objective_or_data_loss_by_style(data, params, object
     X, y = data
     # Full batch, no shuffling: an epoch is one step, and its recorded value
     # is the loss at the weights before that step.
-    est = small(**params, batch_size=X.shape[0], shuffle=False, max_iter=1,
-                warm_start=True, learning_rate_init=0.05).fit(X, y)
+    est = small(
+        **params,
+        batch_size=X.shape[0],
+        shuffle=False,
+        max_iter=1,
+        warm_start=True,
+        learning_rate_init=0.05,
+    ).fit(X, y)
     data_loss = log_loss(y, est.predict_proba(X), labels=est.classes_)
     penalty = est.alpha * _penalty_value(est, params["penalty"], est.l1_ratio)
     assert penalty > 1e-3  # large enough to tell the two apart
@@ -368,8 +411,15 @@ def test_loss_curve_is_the_batch_size_weighted_mean_of_batch_losses(data):
     # the size-weighted mean of the three batch values, each taken before
     # that batch's step.  Replay the three steps with partial_fit on one batch
     # each, which records exactly one batch value per call.
-    params = dict(solver="sgd", penalty="l2", alpha=0.05, batch_size=40,
-                  shuffle=False, max_iter=1, momentum=0.0)
+    params = dict(
+        solver="sgd",
+        penalty="l2",
+        alpha=0.05,
+        batch_size=40,
+        shuffle=False,
+        max_iter=1,
+        momentum=0.0,
+    )
     epoch = small(**params).fit(X, y)
     replay = small(**params).set_params(batch_size="auto")  # one batch per call
     batch_values = []
