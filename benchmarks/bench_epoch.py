@@ -190,7 +190,8 @@ VARIANTS = {
 def _variant(case, epochs, variant, solver=None):
     penalty, style, alpha = VARIANTS[variant]
     params = dict(case.params, solver=solver or case.params["solver"])
-    return RegularizedMLPClassifier(
+    ours_class = ESTIMATORS[case.task][0]
+    return ours_class(
         penalty=penalty,
         penalty_style=style,
         alpha=alpha,
