@@ -13,21 +13,20 @@ import copy
 import dataclasses
 import warnings
 from contextlib import contextmanager
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._heads import make_head
 from ._layout import Layout
 from ._lbfgs import fit_lbfgs
-from ._network import DERIVATIVES, Network, forward
+from ._network import Network, forward
 from ._optimizers import make_optimizer
-from ._penalties import PENALTIES, check_penalized_part, make_penalty
+from ._penalties import check_penalized_part, make_penalty
 from ._prune import prune_units
 from ._state import FitState, solver_config
 from ._styles import STYLES, Style
@@ -40,112 +39,12 @@ _STOCHASTIC_SOLVERS = ("sgd", "adam")
 class BaseRegularizedMLP(BaseEstimator):
     """Base of the regularized MLP estimators; not for direct use.
 
-    A subclass lists its parameters in ``__init__`` (the common ones are
-    passed on to this ``__init__``), adds its own to
-    ``_parameter_constraints``, and implements ``_prepare_data`` and
-    ``_output_activation``.  The loss is the subclass's ``loss`` parameter,
-    a key of :data:`sklearn_nnreg._heads.HEADS`.
+    A subclass lists its parameters as ``_parameters`` (the shared ones of
+    :mod:`sklearn_nnreg._parameters` and its own), makes its ``__init__``
+    and ``_parameter_constraints`` from them, and implements
+    ``_prepare_data`` and ``_output_activation``.  The loss is the
+    subclass's ``loss`` parameter, a key of :data:`sklearn_nnreg._heads.HEADS`.
     """
-
-    _parameter_constraints: dict = {
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "activation": [StrOptions(set(DERIVATIVES))],
-        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [
-            StrOptions({"auto"}),
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "power_t": [Interval(Real, 0, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
-        "nesterovs_momentum": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [
-            Interval(Integral, 1, None, closed="left"),
-            Options(Real, {np.inf}),
-        ],
-        "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "penalty": [StrOptions(set(PENALTIES)), None],
-        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
-        "penalty_style": [StrOptions(STYLES.keys())],  # live: the registry
-        "penalize_intercepts": ["boolean"],
-    }
-
-    def __init__(
-        self,
-        hidden_layer_sizes,
-        activation,
-        *,
-        solver,
-        alpha,
-        batch_size,
-        learning_rate,
-        learning_rate_init,
-        power_t,
-        max_iter,
-        shuffle,
-        random_state,
-        tol,
-        verbose,
-        warm_start,
-        momentum,
-        nesterovs_momentum,
-        early_stopping,
-        validation_fraction,
-        beta_1,
-        beta_2,
-        epsilon,
-        n_iter_no_change,
-        max_fun,
-        penalty,
-        l1_ratio,
-        penalty_style,
-        penalize_intercepts,
-        loss,
-    ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.solver = solver
-        self.alpha = alpha
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.max_fun = max_fun
-        self.penalty = penalty
-        self.l1_ratio = l1_ratio
-        self.penalty_style = penalty_style
-        self.penalize_intercepts = penalize_intercepts
-        self.loss = loss
 
     # ------------------------------------------------------------------ fit
     @contextmanager

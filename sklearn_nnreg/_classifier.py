@@ -10,6 +10,13 @@ from sklearn.utils.multiclass import _check_partial_fit_first_call, type_of_targ
 from ._base import BaseRegularizedMLP
 from ._heads import losses_for
 from ._network import ACTIVATIONS
+from ._parameters import (
+    ARCHITECTURE,
+    TRAINING,
+    Parameter,
+    constraints_of,
+    init_storing,
+)
 from ._penalties import PENALTIES
 from ._styles import STYLES
 from ._targets import (
@@ -24,6 +31,8 @@ from ._targets import (
 )
 
 LOSSES = losses_for("classification")
+LOSS = Parameter("loss", "log_loss", [StrOptions(set(LOSSES))])
+CLASS_WEIGHT = Parameter("class_weight", None, [dict, StrOptions({"balanced"}), None])
 
 
 class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
@@ -244,76 +253,9 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
     True
     """
 
-    _parameter_constraints: dict = {
-        **BaseRegularizedMLP._parameter_constraints,
-        "loss": [StrOptions(set(LOSSES))],
-        "class_weight": [dict, StrOptions({"balanced"}), None],
-    }
-
-    def __init__(
-        self,
-        hidden_layer_sizes=(100,),
-        activation="relu",
-        *,
-        solver="adam",
-        alpha=0.0001,
-        batch_size="auto",
-        learning_rate="constant",
-        learning_rate_init=0.001,
-        power_t=0.5,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        verbose=False,
-        warm_start=False,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-        max_fun=15000,
-        penalty="l2",
-        l1_ratio=0.5,
-        penalty_style="gradient",
-        penalize_intercepts=False,
-        loss="log_loss",
-        class_weight=None,
-    ):
-        super().__init__(
-            hidden_layer_sizes=hidden_layer_sizes,
-            activation=activation,
-            solver=solver,
-            alpha=alpha,
-            batch_size=batch_size,
-            learning_rate=learning_rate,
-            learning_rate_init=learning_rate_init,
-            power_t=power_t,
-            max_iter=max_iter,
-            shuffle=shuffle,
-            random_state=random_state,
-            tol=tol,
-            verbose=verbose,
-            warm_start=warm_start,
-            momentum=momentum,
-            nesterovs_momentum=nesterovs_momentum,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            beta_1=beta_1,
-            beta_2=beta_2,
-            epsilon=epsilon,
-            n_iter_no_change=n_iter_no_change,
-            max_fun=max_fun,
-            penalty=penalty,
-            l1_ratio=l1_ratio,
-            penalty_style=penalty_style,
-            penalize_intercepts=penalize_intercepts,
-            loss=loss,
-        )
-        self.class_weight = class_weight
+    _parameters = (*ARCHITECTURE, *TRAINING, LOSS, CLASS_WEIGHT)
+    _parameter_constraints: dict = constraints_of(_parameters)
+    __init__ = init_storing(_parameters, n_positional=len(ARCHITECTURE))
 
     # ------------------------------------------------------------------ fit
     def fit(self, X, y, sample_weight=None):

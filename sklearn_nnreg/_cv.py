@@ -13,12 +13,12 @@ from joblib import Parallel, delayed
 from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, ClassifierMixin, is_classifier
 from sklearn.exceptions import NotFittedError
-from sklearn.metrics import check_scoring, get_scorer_names
+from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import RegularizedMLPClassifier
+from ._parameters import SEARCH, constraints_of, forwarded_to_fits, init_storing
 from ._path import (
     fit_trunk,
     refit_along_path,
@@ -45,25 +45,6 @@ _MODEL_ATTRIBUTES = (
 )
 
 
-def _cv_parameter_constraints(estimator_class):
-    """The estimator's constraints without alpha and style, plus the search's."""
-    constraints = {
-        name: rule
-        for name, rule in estimator_class._parameter_constraints.items()
-        if name not in ("alpha", "penalty_style")
-    }
-    constraints.update(
-        alphas=[Interval(Integral, 1, None, closed="left"), "array-like"],
-        penalty_styles=[list, tuple, None],
-        cv=["cv_object"],
-        scoring=[StrOptions(set(get_scorer_names())), callable, None],
-        n_jobs=[Integral, None],
-        refit=["boolean"],
-        verbose=["verbose"],
-    )
-    return constraints
-
-
 class _RegularizedMLPCVBase(BaseEstimator):
     """The search along the path, for the estimator class ``_estimator_class``.
 
@@ -77,12 +58,8 @@ class _RegularizedMLPCVBase(BaseEstimator):
 
     # ------------------------------------------------------------ settings
     def _forwarded_params(self):
-        names = self._estimator_class._get_param_names()
-        params = {
-            name: getattr(self, name)
-            for name in names
-            if name not in ("alpha", "penalty_style")
-        }
+        forwarded = forwarded_to_fits(self._estimator_class)
+        params = {p.name: getattr(self, p.name) for p in forwarded}
         params["verbose"] = bool(self.verbose >= 2)  # epoch messages: level 2
         return params
 
@@ -492,78 +469,9 @@ sparsity_, n_iter_, loss_
     """
 
     _estimator_class = RegularizedMLPClassifier
-    _parameter_constraints: dict = _cv_parameter_constraints(RegularizedMLPClassifier)
-
-    def __init__(
-        self,
-        alphas=8,
-        *,
-        penalty_styles=None,
-        cv=None,
-        scoring=None,
-        n_jobs=None,
-        refit=True,
-        verbose=0,
-        hidden_layer_sizes=(100,),
-        activation="relu",
-        solver="adam",
-        batch_size="auto",
-        learning_rate="constant",
-        learning_rate_init=0.001,
-        power_t=0.5,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        warm_start=False,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-        max_fun=15000,
-        penalty="l2",
-        l1_ratio=0.5,
-        penalize_intercepts=False,
-        loss="log_loss",
-        class_weight=None,
-    ):
-        self.alphas = alphas
-        self.penalty_styles = penalty_styles
-        self.cv = cv
-        self.scoring = scoring
-        self.n_jobs = n_jobs
-        self.refit = refit
-        self.verbose = verbose
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.solver = solver
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.max_fun = max_fun
-        self.penalty = penalty
-        self.l1_ratio = l1_ratio
-        self.penalize_intercepts = penalize_intercepts
-        self.loss = loss
-        self.class_weight = class_weight
+    _parameters = (*SEARCH, *forwarded_to_fits(RegularizedMLPClassifier))
+    _parameter_constraints: dict = constraints_of(_parameters)
+    __init__ = init_storing(_parameters, n_positional=1)
 
     def fit(self, X, y, sample_weight=None):
         """Search alpha and style by cross-validation, then refit.

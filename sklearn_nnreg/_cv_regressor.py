@@ -7,7 +7,8 @@ how the targets are checked, and what the regressor predicts.
 
 from sklearn.base import RegressorMixin
 
-from ._cv import _cv_parameter_constraints, _RegularizedMLPCVBase
+from ._cv import _RegularizedMLPCVBase
+from ._parameters import SEARCH, constraints_of, forwarded_to_fits, init_storing
 from ._regressor import RegularizedMLPRegressor
 from ._targets import validate_regression_input
 
@@ -124,76 +125,9 @@ sparsity_, n_iter_, loss_
     """
 
     _estimator_class = RegularizedMLPRegressor
-    _parameter_constraints: dict = _cv_parameter_constraints(RegularizedMLPRegressor)
-
-    def __init__(
-        self,
-        alphas=8,
-        *,
-        penalty_styles=None,
-        cv=None,
-        scoring=None,
-        n_jobs=None,
-        refit=True,
-        verbose=0,
-        loss="squared_error",
-        hidden_layer_sizes=(100,),
-        activation="relu",
-        solver="adam",
-        batch_size="auto",
-        learning_rate="constant",
-        learning_rate_init=0.001,
-        power_t=0.5,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        warm_start=False,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-        max_fun=15000,
-        penalty="l2",
-        l1_ratio=0.5,
-        penalize_intercepts=False,
-    ):
-        self.alphas = alphas
-        self.penalty_styles = penalty_styles
-        self.cv = cv
-        self.scoring = scoring
-        self.n_jobs = n_jobs
-        self.refit = refit
-        self.verbose = verbose
-        self.loss = loss
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.solver = solver
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.max_fun = max_fun
-        self.penalty = penalty
-        self.l1_ratio = l1_ratio
-        self.penalize_intercepts = penalize_intercepts
+    _parameters = (*SEARCH, *forwarded_to_fits(RegularizedMLPRegressor))
+    _parameter_constraints: dict = constraints_of(_parameters)
+    __init__ = init_storing(_parameters, n_positional=1)
 
     def fit(self, X, y, sample_weight=None):
         """Search alpha and style by cross-validation, then refit.

@@ -7,6 +7,13 @@ from sklearn.utils.metaestimators import available_if
 
 from ._base import BaseRegularizedMLP
 from ._heads import HEADS, losses_for, regression_output
+from ._parameters import (
+    ARCHITECTURE,
+    TRAINING,
+    Parameter,
+    constraints_of,
+    init_storing,
+)
 from ._targets import (
     check_sample_weight,
     check_weights_not_all_zero,
@@ -14,6 +21,7 @@ from ._targets import (
 )
 
 LOSSES = losses_for("regression")
+LOSS = Parameter("loss", "squared_error", [StrOptions(set(LOSSES))])
 
 
 class RegularizedMLPRegressor(RegressorMixin, BaseRegularizedMLP):
@@ -176,73 +184,9 @@ class RegularizedMLPRegressor(RegressorMixin, BaseRegularizedMLP):
     True
     """
 
-    _parameter_constraints: dict = {
-        **BaseRegularizedMLP._parameter_constraints,
-        "loss": [StrOptions(set(LOSSES))],
-    }
-
-    def __init__(
-        self,
-        loss="squared_error",
-        hidden_layer_sizes=(100,),
-        activation="relu",
-        *,
-        solver="adam",
-        alpha=0.0001,
-        batch_size="auto",
-        learning_rate="constant",
-        learning_rate_init=0.001,
-        power_t=0.5,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        verbose=False,
-        warm_start=False,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-        max_fun=15000,
-        penalty="l2",
-        l1_ratio=0.5,
-        penalty_style="gradient",
-        penalize_intercepts=False,
-    ):
-        super().__init__(
-            hidden_layer_sizes=hidden_layer_sizes,
-            activation=activation,
-            solver=solver,
-            alpha=alpha,
-            batch_size=batch_size,
-            learning_rate=learning_rate,
-            learning_rate_init=learning_rate_init,
-            power_t=power_t,
-            max_iter=max_iter,
-            shuffle=shuffle,
-            random_state=random_state,
-            tol=tol,
-            verbose=verbose,
-            warm_start=warm_start,
-            momentum=momentum,
-            nesterovs_momentum=nesterovs_momentum,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            beta_1=beta_1,
-            beta_2=beta_2,
-            epsilon=epsilon,
-            n_iter_no_change=n_iter_no_change,
-            max_fun=max_fun,
-            penalty=penalty,
-            l1_ratio=l1_ratio,
-            penalty_style=penalty_style,
-            penalize_intercepts=penalize_intercepts,
-            loss=loss,
-        )
+    _parameters = (LOSS, *ARCHITECTURE, *TRAINING)
+    _parameter_constraints: dict = constraints_of(_parameters)
+    __init__ = init_storing(_parameters, n_positional=1 + len(ARCHITECTURE))
 
     # ------------------------------------------------------------------ fit
     def fit(self, X, y, sample_weight=None):
