@@ -10,7 +10,6 @@ its predictions; everything else here is task-agnostic.
 """
 
 import copy
-import dataclasses
 import warnings
 from contextlib import contextmanager
 from numbers import Integral
@@ -21,6 +20,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._docstrings import fill_estimator_doc
 from ._heads import make_head
 from ._layout import Layout
 from ._lbfgs import fit_lbfgs
@@ -47,6 +47,37 @@ class BaseRegularizedMLP(BaseEstimator):
     """
 
     # ------------------------------------------------------------------ fit
+    @fill_estimator_doc
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to data X and targets y.
+
+        Parameters
+        ----------
+        {X_train}
+        {y_fit}
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights, finite and non-negative; the data loss is their
+            weighted mean.  A minibatch whose weights are all zero has no
+            weighted mean and is skipped: no step is taken on it, not even the
+            penalty's.  Weights that are zero for every sample raise a
+            ``ValueError``.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+
+        Raises
+        ------
+        TrainingDivergedError
+            When the loss or the weights stop being finite during training,
+            or the fitted model's outputs on X are not finite.  The estimator
+            then keeps its previous state (unfitted, or the previous model).
+        """
+        self._validate_params()
+        with self._unchanged_on_failure():
+            return self._fit(X, y, sample_weight, incremental=False)
+
     @contextmanager
     def _unchanged_on_failure(self):
         """Undo every attribute a failed or interrupted fit set.
@@ -332,7 +363,7 @@ class BaseRegularizedMLP(BaseEstimator):
         else:
             state = FitState.from_plain(stored)
             if (state.validation_scores is not None) != self.early_stopping:
-                state = self._restart_stopping_rule(state)
+                state = state.with_fresh_stopping(self.early_stopping)
         if self.__dict__.get("_path_point", False):  # see _continue_path
             fresh_optimizer = optimizer.init_state()
             return state.for_path_point(
@@ -342,18 +373,6 @@ class BaseRegularizedMLP(BaseEstimator):
             state.config = config
             state.optimizer, state.style = optimizer.init_state(), fresh_style
         return state
-
-    def _restart_stopping_rule(self, state):
-        """``state`` with fresh stopping book-keeping: early_stopping changed."""
-        fresh = FitState.fresh(self.early_stopping)
-        return dataclasses.replace(
-            state,
-            best_loss=fresh.best_loss,
-            no_improvement_count=0,
-            validation_scores=fresh.validation_scores,
-            best_validation_score=fresh.best_validation_score,
-            best_params=None,
-        )
 
     def _store_state(self, state):
         self.n_iter_ = state.n_iter

@@ -8,6 +8,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import _check_partial_fit_first_call, type_of_target
 
 from ._base import BaseRegularizedMLP
+from ._docstrings import fill_estimator_doc
 from ._heads import losses_for
 from ._network import ACTIVATIONS
 from ._parameters import (
@@ -35,6 +36,7 @@ LOSS = Parameter("loss", "log_loss", [StrOptions(set(LOSSES))])
 CLASS_WEIGHT = Parameter("class_weight", None, [dict, StrOptions({"balanced"}), None])
 
 
+@fill_estimator_doc
 class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
     """Multi-layer perceptron classifier with an explicit penalty style.
 
@@ -92,83 +94,7 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
 
     Parameters
     ----------
-    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
-        The ith element is the number of neurons in the ith hidden layer.
-    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
-        Activation function of the hidden layers.
-    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
-        The optimizer.  ``'lbfgs'`` minimises L + alpha R with scipy's
-        L-BFGS-B on the full batch.  It takes no steps, so the styles in
-        objective units (``'gradient'``, ``'proximal'``, ``'cumulative'``)
-        all mean that one objective there and give the same result; the step
-        rules ``'decoupled'`` and ``'multiplicative'`` raise.  An L1 part is
-        solved exactly by splitting each penalized weight into a positive and
-        a negative part, ``w = p - n`` with bounds ``p, n >= 0``, which makes
-        the L1 term linear and smooth; the bounds give exact zeros.  Use
-        ``'lbfgs'`` with L1 for feature selection: element-wise L1 under sgd
-        or adam zeroes single weights long before a whole input's row.
-    alpha : float, default=1e-4
-        Strength of the penalty, in the unit of ``penalty_style`` (see above).
-    batch_size : int or 'auto', default='auto'
-        Minibatch size of the stochastic solvers; 'auto' is
-        ``min(200, n_samples)``.
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Learning-rate schedule of ``solver='sgd'``, as in ``MLPClassifier``.
-    learning_rate_init : float, default=0.001
-        Initial learning rate of sgd and adam.
-    power_t : float, default=0.5
-        Exponent of the 'invscaling' schedule.
-    max_iter : int, default=200
-        Maximum number of epochs (stochastic solvers) or iterations (lbfgs).
-    shuffle : bool, default=True
-        Whether to shuffle the samples in each epoch.
-    random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, the validation split and shuffling,
-        with the same draws in the same order as ``MLPClassifier``.
-    tol : float, default=1e-4
-        Tolerance of the stopping rule (see ``n_iter_no_change``).
-    verbose : bool, default=False
-        Print progress messages.
-    warm_start : bool, default=False
-        Reuse the previous weights as initialisation (with a fresh optimizer
-        and style state).  An interrupted fit (Ctrl-C) keeps the weights
-        reached so far when the interrupt lands in the epochs of sgd or adam
-        (a warning says so), and otherwise leaves the estimator as it was.
-    momentum : float, default=0.9
-        Momentum of sgd, in [0, 1].
-    nesterovs_momentum : bool, default=True
-        Whether sgd uses Nesterov's momentum.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data and stop when
-        its accuracy stops improving; the best weights are restored.
-    validation_fraction : float, default=0.1
-        Share of the training data held out for early stopping.
-    beta_1, beta_2 : float, default=0.9, 0.999
-        Adam's moment decay rates, in [0, 1).
-    epsilon : float, default=1e-8
-        Adam's numerical-stability term.
-    n_iter_no_change : int, default=10
-        Number of epochs without an improvement of at least ``tol`` before
-        stopping (or, with the 'adaptive' schedule, dividing the rate by 5).
-    max_fun : int, default=15000
-        Maximum number of loss evaluations of lbfgs.
-    penalty : {'l2', 'l1', 'elasticnet', 'group_lasso', \
-'sparse_group_lasso'} or None, default='l2'
-        The penalty R.  None applies no penalty, whatever the style.  The
-        group penalties (groups: the outgoing weights of each input and
-        hidden unit, row j of ``coefs_[i]``, of size p_g) are
-        ``sum_g sqrt(p_g) ||w_g||_2`` and, for the sparse group lasso,
-        ``l1_ratio sum |w| + (1 - l1_ratio)`` times that; they take
-        ``'gradient'``, ``'decoupled'`` and ``'proximal'`` (exact group
-        zeros, which :meth:`prune` removes) with sgd or adam.
-    l1_ratio : float, default=0.5
-        Share of L1 in the elastic net and the sparse group lasso, in [0, 1].
-    penalty_style : {'gradient', 'decoupled', 'multiplicative', 'proximal', \
-'cumulative'}, default='gradient'
-        Where and how the penalty enters each optimizer step (see above).
-    penalize_intercepts : bool, default=False
-        Whether the intercepts are penalized too (not with the group
-        penalties: intercepts are never in a group).
+    {network_parameters}
     loss : {'log_loss', 'squared_error'}, default='log_loss'
         Per-sample data loss on the output units (softmax for multiclass,
         one logistic unit for binary, one per label for multilabel).
@@ -187,40 +113,9 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
     ----------
     classes_ : ndarray of shape (n_classes,)
         Class labels.
-    coefs_ : list of ndarray
-        Weight matrix of each layer, ``coefs_[i]`` of shape
-        ``(units[i], units[i + 1])``.
-    intercepts_ : list of ndarray
-        Intercept vector of each layer.
-    loss_ : float
-        The last recorded value of the training objective (or data loss for
-        'decoupled' and 'multiplicative', which have no objective).
-    loss_curve_ : list of float
-        Per-epoch value of that loss (stochastic solvers only): each batch's
-        value at the weights before its step, averaged over the epoch
-        weighted by batch size.
-    best_loss_ : float or None
-        Lowest value in ``loss_curve_`` (None with early stopping).
-    validation_scores_ : list of float or None
-        Held-out accuracy per epoch with early stopping, else None.
-    best_validation_score_ : float or None
-        Best held-out accuracy with early stopping, else None.
-    n_iter_ : int
-        Number of epochs (iterations for lbfgs) run by the last fit.
-    t_ : int
-        Number of training samples seen by the stochastic solvers.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when X has string column names.
-    n_layers_ : int
-        Number of layers, input and output included.
-    n_outputs_ : int
-        Number of output units.
+    {fitted_network}
     out_activation_ : str
         Output activation, 'softmax' or 'logistic'.
-    sparsity_ : float
-        Fraction of connection weights (``coefs_``) that are exactly zero.
 
     See Also
     --------
@@ -258,39 +153,8 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
     __init__ = init_storing(_parameters, n_positional=len(ARCHITECTURE))
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X, y, sample_weight=None):
-        """Fit the model to data X and labels y.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Class labels, or a 0/1 indicator matrix for multilabel data.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights, finite and non-negative; the data loss is their
-            weighted mean.  A minibatch whose weights are all zero has no
-            weighted mean and is skipped: no step is taken on it, not even the
-            penalty's.  Weights that are zero for every sample raise a
-            ``ValueError``.
-
-        Returns
-        -------
-        self : RegularizedMLPClassifier
-            The fitted estimator.
-
-        Raises
-        ------
-        TrainingDivergedError
-            When the loss or the weights stop being finite during training,
-            or the fitted model's outputs on X are not finite.  The estimator
-            then keeps its previous state (unfitted, or the previous model).
-        """
-        self._validate_params()
-        with self._unchanged_on_failure():
-            return self._fit(X, y, sample_weight, incremental=False)
-
     @available_if(lambda est: est._check_solver())
+    @fill_estimator_doc
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """One epoch over (X, y), keeping optimizer and style state.
 
@@ -303,8 +167,7 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
+        {X_train}
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -359,13 +222,13 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
         # the same class names in train_test_split's errors).
         return Y.astype(bool) if Y.shape[1] == 1 else None
 
+    @fill_estimator_doc
     def predict(self, X):
         """Predict class labels for X.
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
+        {X_predict}
 
         Returns
         -------
@@ -377,13 +240,13 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
             output = output.ravel()
         return self._label_binarizer.inverse_transform(output)
 
+    @fill_estimator_doc
     def predict_proba(self, X):
         """Probability estimates.
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
+        {X_predict}
 
         Returns
         -------
@@ -398,13 +261,13 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
             return np.hstack([1 - output, output])
         return output
 
+    @fill_estimator_doc
     def predict_log_proba(self, X):
         """Logarithm of the probability estimates.
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
+        {X_predict}
 
         Returns
         -------

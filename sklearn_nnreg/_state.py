@@ -86,6 +86,24 @@ class FitState:
         leaves the stored one as it was."""
         return cls(**copy.deepcopy(stored))
 
+    def with_fresh_stopping(self, early_stopping, **changes):
+        """A copy whose stopping book-keeping starts afresh, with ``changes``.
+
+        The counters, best loss, validation scores and early stopping's best
+        weights are those of a first fit with ``early_stopping``; epochs,
+        samples seen and the loss curve carry over.
+        """
+        fresh = FitState.fresh(early_stopping)
+        return replace(
+            self,
+            best_loss=fresh.best_loss,
+            no_improvement_count=0,
+            validation_scores=fresh.validation_scores,
+            best_validation_score=fresh.best_validation_score,
+            best_params=None,
+            **changes,
+        )
+
     def for_path_point(self, config, fresh_optimizer, fresh_style, early_stopping):
         """The state a point of a regularization path starts from.
 
@@ -97,17 +115,11 @@ class FitState:
         weaker alpha is out of reach of a stronger one, and a carried counter
         would stop the new point after one epoch.
         """
-        fresh = FitState.fresh(early_stopping)
         same_optimizer = self.config is not None and _optimizer_part(
             self.config
         ) == _optimizer_part(config)
-        return replace(
-            self,
-            best_loss=fresh.best_loss,
-            no_improvement_count=0,
-            validation_scores=fresh.validation_scores,
-            best_validation_score=fresh.best_validation_score,
-            best_params=None,
+        return self.with_fresh_stopping(
+            early_stopping,
             config=config,
             optimizer=self.optimizer if same_optimizer else fresh_optimizer,
             style=self.style if self.config == config else fresh_style,

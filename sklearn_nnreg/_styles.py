@@ -87,6 +87,10 @@ class Style:
     alpha_can_diverge = True
     #: Whether the optimizer must compute the step size (``step_size``).
     needs_step_size = False
+    #: Why a style that acts weight by weight has no form for the group
+    #: penalties: (what the style is, what a group norm does); None if it
+    #: takes them.
+    group_refusal = None
     #: Scratch arrays shaped like the penalized slice (made once per fit, so
     #: that no step allocates): their dtypes, 'w' for the weights' dtype.
     scratch_dtypes = ()
@@ -166,7 +170,19 @@ class Style:
 
     @classmethod
     def check_penalty(cls, penalty, l1_ratio=0.5):
-        """Raise ValueError, saying why, if the style cannot apply ``penalty``."""
+        """Raise ValueError, saying why, if the style cannot apply ``penalty``.
+
+        The base refuses the group penalties when ``group_refusal`` says why;
+        a subclass with more rules calls it first.
+        """
+        if penalty in GROUP_PENALTIES and cls.group_refusal is not None:
+            what_the_style_is, what_the_norm_does = cls.group_refusal
+            raise ValueError(
+                f"penalty_style={cls.name!r} {what_the_style_is}; it has no form "
+                f"for penalty={penalty!r}, whose group norm {what_the_norm_does}. "
+                "Use penalty_style='proximal' (the block soft-threshold: exact "
+                "group zeros), 'gradient' or 'decoupled' for the group penalties."
+            )
 
     @classmethod
     def check_solver_for_penalty(cls, solver, penalty):
@@ -313,6 +329,10 @@ class Multiplicative(_StepRule):
     alpha is ``1 - learning_rate * lambda``; L2 only.
     """
 
+    group_refusal = (
+        "keeps a fraction alpha of each weight per step, which is an L2 shrink",
+        "shrinks a whole group by one amount",
+    )
     name = "multiplicative"
     scratch_dtypes = ("w",)
     # A fraction in (0, 1] of each weight kept: the shrink cannot make
@@ -321,14 +341,7 @@ class Multiplicative(_StepRule):
 
     @classmethod
     def check_penalty(cls, penalty, l1_ratio=0.5):
-        if penalty in GROUP_PENALTIES:
-            raise ValueError(
-                "penalty_style='multiplicative' keeps a fraction alpha of each "
-                "weight per step, which is an L2 shrink; it has no form for "
-                f"penalty={penalty!r}, whose group norm shrinks a whole group "
-                "by one amount. Use penalty_style='proximal' (exact group "
-                "zeros), 'gradient' or 'decoupled' for the group penalties."
-            )
+        super().check_penalty(penalty, l1_ratio)
         if penalty != "l2":
             raise ValueError(
                 "penalty_style='multiplicative' keeps a fraction alpha of each "
@@ -433,19 +446,16 @@ class Cumulative(Style):
     (about 6e-8 u) would outgrow a step's shrink after some 1e5 steps.
     """
 
+    group_refusal = (
+        "is a cumulative L1 penalty with a running total per weight",
+        "couples the weights of a group",
+    )
     name = "cumulative"
     needs_step_size = True
 
     @classmethod
     def check_penalty(cls, penalty, l1_ratio=0.5):
-        if penalty in GROUP_PENALTIES:
-            raise ValueError(
-                "penalty_style='cumulative' is a cumulative L1 penalty with a "
-                "running total per weight; it has no form for "
-                f"penalty={penalty!r}, whose group norm couples the weights of "
-                "a group. Use penalty_style='proximal' (the block "
-                "soft-threshold: exact group zeros), 'gradient' or 'decoupled'."
-            )
+        super().check_penalty(penalty, l1_ratio)
         if not penalty_shares(penalty, l1_ratio).l1:
             raise ValueError(
                 "penalty_style='cumulative' is a cumulative L1 penalty and needs "

@@ -135,11 +135,9 @@ def _describe(X, y, name, parts):
 
 
 # ----------------------------------------------------------- the search
-def _pipeline(args):
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    clf = ESTIMATORS[args.task](
+def _network_settings(args):
+    """The estimator parameters the options set, for the grid and the path."""
+    return dict(
         hidden_layer_sizes=args.hidden,
         solver=args.solver,
         momentum=args.momentum,
@@ -147,6 +145,13 @@ def _pipeline(args):
         max_iter=args.max_iter,
         random_state=args.seed,
     )
+
+
+def _pipeline(args):
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    clf = ESTIMATORS[args.task](**_network_settings(args))
     return Pipeline([("scale", StandardScaler()), (PREFIX[:-2], clf)])
 
 
@@ -340,14 +345,9 @@ def _path_search(kept, args):
         cv=args.cv,
         n_jobs=args.n_jobs,
         refit=False,
-        hidden_layer_sizes=args.hidden,
-        solver=args.solver,
-        momentum=args.momentum,
-        learning_rate_init=args.learning_rate_init,
-        max_iter=args.max_iter,
-        random_state=args.seed,
         penalty=args.penalty,
         l1_ratio=args.l1_ratio,
+        **_network_settings(args),
     )
 
 
