@@ -51,10 +51,7 @@ class BaseRegularizedMLP(BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         """Fit the model to data X and targets y.
 
-        Parameters
-        ----------
-        {X_train}
-        {y_fit}
+        {fit_data}
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights, finite and non-negative; the data loss is their
             weighted mean.  A minibatch whose weights are all zero has no
@@ -397,6 +394,11 @@ class BaseRegularizedMLP(BaseEstimator):
         )
         head = make_head(self.loss, self.out_activation_)
         return forward(self.coefs_, self.intercepts_, X, self.activation, head)
+
+    def _output_per_sample(self, X):
+        """The outputs, 1-d when the network has a single output unit."""
+        output = self._output(X)
+        return output.ravel() if self.n_outputs_ == 1 else output
 
     @property
     def feature_importances_(self):

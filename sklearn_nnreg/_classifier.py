@@ -226,30 +226,17 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
     def predict(self, X):
         """Predict class labels for X.
 
-        Parameters
-        ----------
-        {X_predict}
-
-        Returns
-        -------
+        {predict_data}
         y : ndarray of shape (n_samples,) or (n_samples, n_classes)
             The predicted classes.
         """
-        output = self._output(X)
-        if self.n_outputs_ == 1:
-            output = output.ravel()
-        return self._label_binarizer.inverse_transform(output)
+        return self._label_binarizer.inverse_transform(self._output_per_sample(X))
 
     @fill_estimator_doc
     def predict_proba(self, X):
         """Probability estimates.
 
-        Parameters
-        ----------
-        {X_predict}
-
-        Returns
-        -------
+        {predict_data}
         proba : ndarray of shape (n_samples, n_classes)
             The probability of each class, in the order of ``classes_``.
         """
@@ -265,12 +252,7 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
     def predict_log_proba(self, X):
         """Logarithm of the probability estimates.
 
-        Parameters
-        ----------
-        {X_predict}
-
-        Returns
-        -------
+        {predict_data}
         log_proba : ndarray of shape (n_samples, n_classes)
             ``log(predict_proba(X))``.
         """

@@ -18,6 +18,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import RegularizedMLPClassifier
+from ._docstrings import fill_estimator_doc, fill_search_doc
 from ._parameters import SEARCH, constraints_of, forwarded_to_fits, init_storing
 from ._path import (
     fit_trunk,
@@ -45,6 +46,21 @@ _MODEL_ATTRIBUTES = (
 )
 
 
+def _refitted_model_method(model_method):
+    """A method that calls ``model_method`` of the refitted model.
+
+    It has the model method's name and docstring: a CV estimator predicts
+    exactly as its ``best_estimator_`` does.
+    """
+
+    def method(self, X):
+        return getattr(self._model(), model_method.__name__)(X)
+
+    method.__name__ = model_method.__name__
+    method.__doc__ = model_method.__doc__
+    return method
+
+
 class _RegularizedMLPCVBase(BaseEstimator):
     """The search along the path, for the estimator class ``_estimator_class``.
 
@@ -55,6 +71,22 @@ class _RegularizedMLPCVBase(BaseEstimator):
 
     _estimator_class = None
     _warm_path = True
+
+    @fill_estimator_doc
+    def fit(self, X, y, sample_weight=None):
+        """Search alpha and style by cross-validation, then refit.
+
+        {fit_data}
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights of the fits (the scores are unweighted, as in
+            ``GridSearchCV``).
+
+        Returns
+        -------
+        self : object
+            The fitted search.
+        """
+        return self._fit(X, y, sample_weight)
 
     # ------------------------------------------------------------ settings
     def _forwarded_params(self):
@@ -336,6 +368,7 @@ def _rank(means):
     return rankdata(-finite, method="min").astype(np.int32)
 
 
+@fill_search_doc
 class RegularizedMLPClassifierCV(ClassifierMixin, _RegularizedMLPCVBase):
     """:class:`RegularizedMLPClassifier` with alpha and style cross-validated.
 
@@ -354,94 +387,11 @@ class RegularizedMLPClassifierCV(ClassifierMixin, _RegularizedMLPCVBase):
     trained the way its cross-validation score was measured; ``predict``,
     ``predict_proba`` and ``score`` use it.
 
-    Parameters
-    ----------
-    alphas : int or array-like of float, default=8
-        The strengths to try, as objective weights lambda of ``L + lambda R``
-        (the unit of ``penalty_style='gradient'``).  An int n gives n values
-        log-spaced from 1e-5 to 1e-2.  Each is translated into each style's
-        own unit with :func:`~sklearn_nnreg.translate_alpha` (with
-        ``learning_rate_init``, and ``momentum`` under sgd); a value a style
-        cannot express (e.g. a multiplicative keep-fraction <= 0) is left
-        out of that style's path, as :func:`~sklearn_nnreg.style_param_grid`
-        leaves it out.
-    penalty_styles : list of str, default=None
-        The styles to compare; the first one fits the trunk.  None: every
-        style that accepts ``penalty`` with ``solver``, in the order of
-        ``STYLES``.
-    cv : int, cross-validation generator or iterable, default=None
-        As in :func:`~sklearn.model_selection.check_cv`: None is 5 folds, an
-        int that many, stratified for binary and multiclass targets.
-    scoring : str or callable, default=None
-        The score to maximise, a scorer name or ``scorer(estimator, X, y)``;
-        None is the classifier's ``score``, accuracy.
-    n_jobs : int, default=None
-        Number of joblib workers: the trunks run one per fold, then the paths
-        one per (fold, style).  None is 1 unless in a
-        :func:`joblib.parallel_backend` context (the dask backend works too).
-    refit : bool, default=True
-        Whether to refit the chosen model on all the data.  Without it,
-        ``predict`` and the model's attributes are not available.
-    verbose : int, default=0
-        0: silent; 1: a line per (fold, style) path; 2: the fits' own epoch
-        messages too; above 2, joblib's progress as well.
-    hidden_layer_sizes, activation, solver, batch_size, learning_rate, \
-learning_rate_init, power_t, max_iter, shuffle, random_state, tol, \
-warm_start, momentum, nesterovs_momentum, early_stopping, \
-validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_fun, \
-penalty, l1_ratio, penalize_intercepts, loss, class_weight
-        As in :class:`RegularizedMLPClassifier` (same defaults), forwarded to
-        every fit.  ``max_iter`` bounds the trunk and any cold start; the
-        later points of a path take at most 25 epochs.  ``random_state``
-        seeds each fit as it would seed a single one.  ``warm_start`` is
-        only passed on to ``best_estimator_``: each ``fit`` searches afresh.
+    {search_parameters}
 
-    Attributes
-    ----------
-    penalty_style_ : str
-        The style with the best mean cross-validated score.
-    alpha_ : float
-        Its alpha, in that style's unit.
-    common_alpha_ : float
-        The same alpha as an objective weight (an entry of ``alphas_``).
-    alphas_ : ndarray of shape (n_alphas,)
-        The objective weights searched, increasing.
-    cv_results_ : dict of ndarray
-        One row per (style, alpha) candidate, in ``GridSearchCV``'s format:
-        ``params`` (``penalty``, ``penalty_style``, ``alpha``,
-        ``learning_rate_init``, and ``l1_ratio`` / ``momentum`` when they
-        matter), ``param_<name>``, ``split<k>_test_score``,
-        ``mean_test_score``, ``std_test_score``, ``rank_test_score``,
-        ``mean_fit_time``, ``std_fit_time``, ``mean_score_time``,
-        ``std_score_time``, plus ``split<k>_test_sparsity``,
-        ``mean_test_sparsity``, ``std_test_sparsity`` (fraction of exactly
-        zero weights) and ``mean_n_iter`` (epochs).  A fit's time is that of
-        its own point only (the trunk's for the first point of the first
-        style).  It feeds :class:`~sklearn_nnreg.plot.StyleComparisonDisplay`
-        and :class:`~sklearn_nnreg.plot.SparsityPathDisplay` as it is.
-    best_index_ : int
-        The row of the chosen candidate in ``cv_results_``.
-    best_score_ : float
-        Its mean cross-validated score.
-    best_params_ : dict
-        Its ``params``.
-    best_estimator_ : RegularizedMLPClassifier
-        The chosen model refitted on all the data along the path (only with
-        ``refit=True``).
-    refit_time_ : float
-        Seconds spent refitting (only with ``refit=True``).  The refit's
-        trunk is fitted alongside the folds' trunks; its seconds count here.
-    n_splits_ : int
-        Number of cross-validation folds.
+    {search_attributes}
     classes_ : ndarray of shape (n_classes,)
         Class labels.
-    coefs_, intercepts_, n_layers_, n_outputs_, out_activation_, \
-sparsity_, n_iter_, loss_
-        Those of ``best_estimator_`` (only with ``refit=True``).
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when X has string column names.
 
     See Also
     --------
@@ -473,73 +423,14 @@ sparsity_, n_iter_, loss_
     _parameter_constraints: dict = constraints_of(_parameters)
     __init__ = init_storing(_parameters, n_positional=1)
 
-    def fit(self, X, y, sample_weight=None):
-        """Search alpha and style by cross-validation, then refit.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Class labels, or a 0/1 indicator matrix for multilabel data.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights of the fits (the scores are unweighted, as in
-            ``GridSearchCV``).
-
-        Returns
-        -------
-        self : RegularizedMLPClassifierCV
-            The fitted search.
-        """
-        return self._fit(X, y, sample_weight)
-
     def _record_targets(self, y):
         self.classes_ = fit_label_binarizer(y).classes_
 
-    def predict(self, X):
-        """Predict class labels for X with the refitted model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            The predicted classes.
-        """
-        return self._model().predict(X)
-
-    def predict_proba(self, X):
-        """Probability estimates of the refitted model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            The probability of each class, in the order of ``classes_``.
-        """
-        return self._model().predict_proba(X)
-
-    def predict_log_proba(self, X):
-        """Logarithm of the probability estimates of the refitted model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            ``log(predict_proba(X))``.
-        """
-        return self._model().predict_log_proba(X)
+    predict = _refitted_model_method(RegularizedMLPClassifier.predict)
+    predict_proba = _refitted_model_method(RegularizedMLPClassifier.predict_proba)
+    predict_log_proba = _refitted_model_method(
+        RegularizedMLPClassifier.predict_log_proba
+    )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -7,12 +7,14 @@ how the targets are checked, and what the regressor predicts.
 
 from sklearn.base import RegressorMixin
 
-from ._cv import _RegularizedMLPCVBase
+from ._cv import _refitted_model_method, _RegularizedMLPCVBase
+from ._docstrings import fill_search_doc
 from ._parameters import SEARCH, constraints_of, forwarded_to_fits, init_storing
 from ._regressor import RegularizedMLPRegressor
 from ._targets import validate_regression_input
 
 
+@fill_search_doc
 class RegularizedMLPRegressorCV(RegressorMixin, _RegularizedMLPCVBase):
     """:class:`RegularizedMLPRegressor` with alpha and style cross-validated.
 
@@ -29,76 +31,9 @@ class RegularizedMLPRegressorCV(RegressorMixin, _RegularizedMLPCVBase):
     splits when ``cv`` is an int or None, and the default score is R²
     (``score``), as in scikit-learn's regressors.
 
-    Parameters
-    ----------
-    alphas : int or array-like of float, default=8
-        The strengths to try, as objective weights lambda of ``L + lambda R``
-        (the unit of ``penalty_style='gradient'``).  An int n gives n values
-        log-spaced from 1e-5 to 1e-2.  Each is translated into each style's
-        own unit with :func:`~sklearn_nnreg.translate_alpha`; a value a style
-        cannot express is left out of that style's path.
-    penalty_styles : list of str, default=None
-        The styles to compare; the first one fits the trunk.  None: every
-        style that accepts ``penalty`` with ``solver``.
-    cv : int, cross-validation generator or iterable, default=None
-        As in :func:`~sklearn.model_selection.check_cv`: None is 5 folds, an
-        int that many (``KFold``).
-    scoring : str or callable, default=None
-        The score to maximise, a scorer name or ``scorer(estimator, X, y)``;
-        None is the regressor's ``score``, R².
-    n_jobs : int, default=None
-        Number of joblib workers: the trunks run one per fold, then the paths
-        one per (fold, style).
-    refit : bool, default=True
-        Whether to refit the chosen model on all the data.  Without it,
-        ``predict`` and the model's attributes are not available.
-    verbose : int, default=0
-        0: silent; 1: a line per (fold, style) path; 2: the fits' own epoch
-        messages too; above 2, joblib's progress as well.
-    loss, hidden_layer_sizes, activation, solver, batch_size, learning_rate, \
-learning_rate_init, power_t, max_iter, shuffle, random_state, tol, \
-warm_start, momentum, nesterovs_momentum, early_stopping, \
-validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_fun, \
-penalty, l1_ratio, penalize_intercepts
-        As in :class:`RegularizedMLPRegressor` (same defaults), forwarded to
-        every fit.  ``max_iter`` bounds the trunk and any cold start; the
-        later points of a path take at most 25 epochs.  ``warm_start`` is
-        only passed on to ``best_estimator_``: each ``fit`` searches afresh.
+    {search_parameters}
 
-    Attributes
-    ----------
-    penalty_style_ : str
-        The style with the best mean cross-validated score.
-    alpha_ : float
-        Its alpha, in that style's unit.
-    common_alpha_ : float
-        The same alpha as an objective weight (an entry of ``alphas_``).
-    alphas_ : ndarray of shape (n_alphas,)
-        The objective weights searched, increasing.
-    cv_results_ : dict of ndarray
-        One row per (style, alpha) candidate, in the format of
-        :class:`RegularizedMLPClassifierCV`'s ``cv_results_`` (scores are R²
-        unless ``scoring`` says otherwise).
-    best_index_ : int
-        The row of the chosen candidate in ``cv_results_``.
-    best_score_ : float
-        Its mean cross-validated score.
-    best_params_ : dict
-        Its ``params``.
-    best_estimator_ : RegularizedMLPRegressor
-        The chosen model refitted on all the data along the path (only with
-        ``refit=True``).
-    refit_time_ : float
-        Seconds spent refitting (only with ``refit=True``).
-    n_splits_ : int
-        Number of cross-validation folds.
-    coefs_, intercepts_, n_layers_, n_outputs_, out_activation_, \
-sparsity_, n_iter_, loss_
-        Those of ``best_estimator_`` (only with ``refit=True``).
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when X has string column names.
+    {search_attributes}
 
     See Also
     --------
@@ -129,44 +64,10 @@ sparsity_, n_iter_, loss_
     _parameter_constraints: dict = constraints_of(_parameters)
     __init__ = init_storing(_parameters, n_positional=1)
 
-    def fit(self, X, y, sample_weight=None):
-        """Search alpha and style by cross-validation, then refit.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Target values: finite numbers, non-negative for
-            ``loss='poisson'``.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights of the fits (the scores are unweighted, as in
-            ``GridSearchCV``).
-
-        Returns
-        -------
-        self : RegularizedMLPRegressorCV
-            The fitted search.
-        """
-        return self._fit(X, y, sample_weight)
-
     def _validate_input(self, X, y):
         return validate_regression_input(self, X, y, self.loss, reset=True)
 
-    def predict(self, X):
-        """Predict with the refitted model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            The predicted values.
-        """
-        return self._model().predict(X)
+    predict = _refitted_model_method(RegularizedMLPRegressor.predict)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

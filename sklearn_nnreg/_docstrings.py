@@ -11,6 +11,7 @@ made from the style registry, which is the one place that spells them.
 import re
 import textwrap
 
+from ._parameters import forwarded_to_fits
 from ._styles import STYLES, Gradient, Proximal, styles_accepting
 
 _PLACEHOLDER = re.compile(r"(\s*)\{(\w+)\}")
@@ -197,22 +198,148 @@ n_outputs_ : int
 sparsity_ : float
     Fraction of connection weights (``coefs_``) that are exactly zero."""
 
+
+def _search_parameters():
+    """The CV estimators' own parameters (their unit names a style)."""
+    return f"""\
+alphas : int or array-like of float, default=8
+    The strengths to try, as objective weights lambda of ``L + lambda R``
+    (the unit of ``penalty_style={Gradient.name!r}``).  An int n gives n
+    values log-spaced from 1e-5 to 1e-2.  Each is translated into each
+    style's own unit with :func:`~sklearn_nnreg.translate_alpha` (with
+    ``learning_rate_init``, and ``momentum`` under sgd); a value a style
+    cannot express (e.g. a multiplicative keep-fraction <= 0) is left out of
+    that style's path, as :func:`~sklearn_nnreg.style_param_grid` leaves it
+    out.
+penalty_styles : list of str, default=None
+    The styles to compare; the first one fits the trunk.  None: every style
+    that accepts ``penalty`` with ``solver``, in the order of ``STYLES``.
+cv : int, cross-validation generator or iterable, default=None
+    As in :func:`~sklearn.model_selection.check_cv`: None is 5 folds, an
+    int that many: stratified for a classifier's binary and multiclass
+    targets, plain (unshuffled) ``KFold`` for a regressor's.
+scoring : str or callable, default=None
+    The score to maximise, a scorer name or ``scorer(estimator, X, y)``;
+    None is the estimator's ``score`` (accuracy, or R² for a regressor).
+n_jobs : int, default=None
+    Number of joblib workers: the trunks run one per fold, then the paths
+    one per (fold, style).  None is 1 unless in a
+    :func:`joblib.parallel_backend` context (the dask backend works too).
+refit : bool, default=True
+    Whether to refit the chosen model on all the data.  Without it,
+    ``predict`` and the model's attributes are not available.
+verbose : int, default=0
+    0: silent; 1: a line per (fold, style) path; 2: the fits' own epoch
+    messages too; above 2, joblib's progress as well."""
+
+
+_SEARCH_ATTRIBUTES = """\
+penalty_style_ : str
+    The style with the best mean cross-validated score.
+alpha_ : float
+    Its alpha, in that style's unit.
+common_alpha_ : float
+    The same alpha as an objective weight (an entry of ``alphas_``).
+alphas_ : ndarray of shape (n_alphas,)
+    The objective weights searched, increasing.
+cv_results_ : dict of ndarray
+    One row per (style, alpha) candidate, in ``GridSearchCV``'s format:
+    ``params`` (``penalty``, ``penalty_style``, ``alpha``,
+    ``learning_rate_init``, and ``l1_ratio`` / ``momentum`` when they
+    matter), ``param_<name>``, ``split<k>_test_score``,
+    ``mean_test_score``, ``std_test_score``, ``rank_test_score``,
+    ``mean_fit_time``, ``std_fit_time``, ``mean_score_time``,
+    ``std_score_time``, plus ``split<k>_test_sparsity``,
+    ``mean_test_sparsity``, ``std_test_sparsity`` (fraction of exactly
+    zero weights) and ``mean_n_iter`` (epochs).  A fit's time is that of
+    its own point only (the trunk's for the first point of the first
+    style).  It feeds :class:`~sklearn_nnreg.plot.StyleComparisonDisplay`
+    and :class:`~sklearn_nnreg.plot.SparsityPathDisplay` as it is.
+best_index_ : int
+    The row of the chosen candidate in ``cv_results_``.
+best_score_ : float
+    Its mean cross-validated score.
+best_params_ : dict
+    Its ``params``.
+best_estimator_ : estimator
+    The chosen model refitted on all the data along the path (only with
+    ``refit=True``).
+refit_time_ : float
+    Seconds spent refitting (only with ``refit=True``).  The refit's
+    trunk is fitted alongside the folds' trunks; its seconds count here.
+n_splits_ : int
+    Number of cross-validation folds.
+coefs_, intercepts_, n_layers_, n_outputs_, out_activation_, \
+sparsity_, n_iter_, loss_
+    Those of ``best_estimator_`` (only with ``refit=True``).
+n_features_in_ : int
+    Number of features seen during fit.
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
+    Names of features seen during fit, when X has string column names."""
+
+
+def _forwarded_parameters(search_class):
+    """The entry that lists the parameters a search forwards to every fit."""
+    names = [p.name for p in forwarded_to_fits(search_class._estimator_class)]
+    return _entry(
+        ", ".join(names),
+        f"""As in :class:`{search_class._estimator_class.__name__}` (same
+        defaults), forwarded to every fit.  ``max_iter`` bounds the trunk and
+        any cold start; the later points of a path take at most 25 epochs.
+        ``random_state`` seeds each fit as it would seed a single one.
+        ``warm_start`` is only passed on to ``best_estimator_``: each ``fit``
+        searches afresh.""",
+    )
+
+
+def fill_search_doc(search_class):
+    """A CV estimator class with its docstring's blocks filled in.
+
+    Besides the estimators' blocks: ``{search_parameters}``, the Parameters
+    section (its own parameters and those it forwards, listed from its
+    ``_parameters``), and ``{search_attributes}``, the Attributes section.
+    """
+    blocks = {
+        **ESTIMATOR_BLOCKS,
+        "search_parameters": (
+            "Parameters\n----------\n"
+            + _search_parameters()
+            + "\n"
+            + _forwarded_parameters(search_class)
+        ),
+        "search_attributes": "Attributes\n----------\n" + _SEARCH_ATTRIBUTES,
+    }
+    return fill_doc(search_class, blocks)
+
+
+_X_TRAIN = """\
+X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    Training data."""
+
 ESTIMATOR_BLOCKS = {
     "network_parameters": (
         _ARCHITECTURE + _solver_parameter() + _TRAINING + _style_parameters()
     ),
     "fitted_network": _FITTED_NETWORK,
-    "X_train": """\
-X : {array-like, sparse matrix} of shape (n_samples, n_features)
-    Training data.""",
-    "X_predict": """\
-X : {array-like, sparse matrix} of shape (n_samples, n_features)
-    The input data.""",
-    "y_fit": """\
+    "X_train": _X_TRAIN,
+    # fit's X and y, with the section's heading
+    "fit_data": f"""\
+Parameters
+----------
+{_X_TRAIN}
 y : array-like of shape (n_samples,) or (n_samples, n_outputs)
     The targets: class labels, or a 0/1 indicator matrix for multilabel
     data, for a classifier; finite values, non-negative for
     ``loss='poisson'``, for a regressor.""",
+    # the one parameter of the predict methods, up to their Returns heading
+    "predict_data": """\
+Parameters
+----------
+X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    The input data.
+
+Returns
+-------""",
 }
 
 

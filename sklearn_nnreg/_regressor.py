@@ -152,20 +152,12 @@ class RegularizedMLPRegressor(RegressorMixin, BaseRegularizedMLP):
     def predict(self, X):
         """Predict using the fitted network.
 
-        Parameters
-        ----------
-        {X_predict}
-
-        Returns
-        -------
+        {predict_data}
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             The predicted values (one column per output when fitted on
             several).
         """
-        output = self._output(X)
-        if self.n_outputs_ == 1:
-            return output.ravel()
-        return output
+        return self._output_per_sample(X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

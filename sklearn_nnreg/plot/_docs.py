@@ -1,11 +1,12 @@
 """Parameter descriptions that several displays share, written once.
 
 A docstring line that is only ``{name}`` is replaced by the block ``name``
-below, at that line's indentation, when the module is imported; the built
-docs and ``help()`` show the full text.
+below (by :func:`sklearn_nnreg._docstrings.fill_doc`), at that line's
+indentation, when the module is imported; the built docs and ``help()``
+show the full text.
 """
 
-import re
+from .._docstrings import fill_doc
 
 _BLOCKS = {
     "estimator_data": """\
@@ -43,18 +44,8 @@ log : bool, default=False
 hist_kwargs : dict, default=None
     Passed to ``ax.bar`` for the histogram bars.""",
 }
-_PLACEHOLDER = re.compile(r"(\s*)\{(\w+)\}")
 
 
 def _fill_doc(func):
     """``func`` with each ``{name}`` line of its docstring replaced."""
-    lines = []
-    for line in func.__doc__.splitlines():
-        match = _PLACEHOLDER.fullmatch(line)
-        if match is None:
-            lines.append(line)
-            continue
-        indent, name = match.groups()
-        lines.extend(indent + text for text in _BLOCKS[name].splitlines())
-    func.__doc__ = "\n".join(lines)
-    return func
+    return fill_doc(func, _BLOCKS)
