@@ -75,6 +75,13 @@ class BaseRegularizedMLP(BaseEstimator):
         with self._unchanged_on_failure():
             return self._fit(X, y, sample_weight, incremental=False)
 
+    def _partial_fit(self, X, y, sample_weight, classes=None):
+        """``partial_fit``'s work: one epoch, all or nothing."""
+        self._validate_params()
+        with self._unchanged_on_failure():
+            self._start_partial_fit(y, classes)
+            return self._fit(X, y, sample_weight, incremental=True)
+
     @contextmanager
     def _unchanged_on_failure(self):
         """Undo every attribute a failed or interrupted fit set.
@@ -459,6 +466,9 @@ class BaseRegularizedMLP(BaseEstimator):
     def _output_activation(self, Y):
         """The output activation (``out_activation_``) for the targets Y."""
         raise NotImplementedError
+
+    def _start_partial_fit(self, y, classes):
+        """What a subclass records before each ``partial_fit`` epoch."""
 
     def _validation_stratify(self, Y):
         """What ``train_test_split`` stratifies the validation split on."""

@@ -9,7 +9,6 @@ from sklearn.utils.multiclass import _check_partial_fit_first_call, type_of_targ
 
 from ._base import BaseRegularizedMLP
 from ._docstrings import fill_estimator_doc
-from ._heads import losses_for
 from ._network import ACTIVATIONS
 from ._parameters import (
     ARCHITECTURE,
@@ -17,6 +16,7 @@ from ._parameters import (
     Parameter,
     constraints_of,
     init_storing,
+    loss_parameter,
 )
 from ._penalties import PENALTIES
 from ._styles import STYLES
@@ -31,8 +31,7 @@ from ._targets import (
     validate_input,
 )
 
-LOSSES = losses_for("classification")
-LOSS = Parameter("loss", "log_loss", [StrOptions(set(LOSSES))])
+LOSS = loss_parameter("classification", "log_loss")
 CLASS_WEIGHT = Parameter("class_weight", None, [dict, StrOptions({"balanced"}), None])
 
 
@@ -130,13 +129,8 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
     S. Scardapane, D. Comminiello, A. Hussain and A. Uncini (2017). Group
     sparse regularization for deep neural networks. Neurocomputing 241.
 
-    Examples
-    --------
-    >>> from sklearn.datasets import load_iris
-    >>> from sklearn.preprocessing import StandardScaler
+    {example_iris}
     >>> from sklearn_nnreg import RegularizedMLPClassifier
-    >>> X, y = load_iris(return_X_y=True)
-    >>> X = StandardScaler().fit_transform(X)
     >>> clf = RegularizedMLPClassifier(
     ...     hidden_layer_sizes=(16,), solver="adam", learning_rate_init=0.01,
     ...     penalty="l1", alpha=1e-2, penalty_style="proximal",
@@ -158,22 +152,9 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """One epoch over (X, y), keeping optimizer and style state.
 
-        The optimizer's and the style's memory carry over only while the
-        configuration that made them stays the same (solver and its
-        settings, ``penalty_style``, ``penalty``, ``l1_ratio``,
-        ``penalize_intercepts``, the float type of X); after a change by
-        ``set_params`` they start afresh, as with ``warm_start``.  An
-        interrupt (Ctrl-C) during the epoch keeps the weights reached so far.
+        {partial_fit_memory}
 
-        Parameters
-        ----------
-        {X_train}
-        y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Class labels.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights, as in :meth:`fit`: a minibatch whose weights
-            are all zero is skipped (no step, no penalty step either), and
-            weights that are all zero raise a ``ValueError``.
+        {partial_fit_data}
         classes : array-like of shape (n_classes,), default=None
             All classes over all calls; required on the first call.
 
@@ -182,14 +163,12 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
         self : RegularizedMLPClassifier
             The updated estimator.
         """
-        self._validate_params()
-        with self._unchanged_on_failure():
-            if _check_partial_fit_first_call(self, classes):
-                multilabel = type_of_target(y).startswith("multilabel")
-                self._label_binarizer = fit_label_binarizer(
-                    y if multilabel else classes
-                )
-            return self._fit(X, y, sample_weight, incremental=True)
+        return self._partial_fit(X, y, sample_weight, classes)
+
+    def _start_partial_fit(self, y, classes):
+        if _check_partial_fit_first_call(self, classes):
+            multilabel = type_of_target(y).startswith("multilabel")
+            self._label_binarizer = fit_label_binarizer(y if multilabel else classes)
 
     def _prepare_data(self, X, y, sample_weight, incremental, first_pass):
         """Validated X, 0/1 targets Y and the weights of the samples."""
@@ -230,7 +209,8 @@ class RegularizedMLPClassifier(ClassifierMixin, BaseRegularizedMLP):
         y : ndarray of shape (n_samples,) or (n_samples, n_classes)
             The predicted classes.
         """
-        return self._label_binarizer.inverse_transform(self._output_per_sample(X))
+        output = self._output_per_sample(X)  # first: it checks the fit
+        return self._label_binarizer.inverse_transform(output)
 
     @fill_estimator_doc
     def predict_proba(self, X):

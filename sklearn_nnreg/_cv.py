@@ -46,21 +46,6 @@ _MODEL_ATTRIBUTES = (
 )
 
 
-def _refitted_model_method(model_method):
-    """A method that calls ``model_method`` of the refitted model.
-
-    It has the model method's name and docstring: a CV estimator predicts
-    exactly as its ``best_estimator_`` does.
-    """
-
-    def method(self, X):
-        return getattr(self._model(), model_method.__name__)(X)
-
-    method.__name__ = model_method.__name__
-    method.__doc__ = model_method.__doc__
-    return method
-
-
 class _RegularizedMLPCVBase(BaseEstimator):
     """The search along the path, for the estimator class ``_estimator_class``.
 
@@ -398,13 +383,8 @@ class RegularizedMLPClassifierCV(ClassifierMixin, _RegularizedMLPCVBase):
     RegularizedMLPClassifier : The classifier fitted along the path.
     style_param_grid : The grid for a brute-force ``GridSearchCV`` instead.
 
-    Examples
-    --------
-    >>> from sklearn.datasets import load_iris
-    >>> from sklearn.preprocessing import StandardScaler
+    {example_iris}
     >>> from sklearn_nnreg import RegularizedMLPClassifierCV
-    >>> X, y = load_iris(return_X_y=True)
-    >>> X = StandardScaler().fit_transform(X)
     >>> search = RegularizedMLPClassifierCV(
     ...     alphas=[1e-4, 1e-3, 1e-2], penalty_styles=["gradient", "proximal"],
     ...     cv=3, hidden_layer_sizes=(16,), learning_rate_init=0.01,
@@ -426,11 +406,50 @@ class RegularizedMLPClassifierCV(ClassifierMixin, _RegularizedMLPCVBase):
     def _record_targets(self, y):
         self.classes_ = fit_label_binarizer(y).classes_
 
-    predict = _refitted_model_method(RegularizedMLPClassifier.predict)
-    predict_proba = _refitted_model_method(RegularizedMLPClassifier.predict_proba)
-    predict_log_proba = _refitted_model_method(
-        RegularizedMLPClassifier.predict_log_proba
-    )
+    def predict(self, X):
+        """Predict class labels for X with the refitted model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            The predicted classes.
+        """
+        return self._model().predict(X)
+
+    def predict_proba(self, X):
+        """Probability estimates of the refitted model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            The probability of each class, in the order of ``classes_``.
+        """
+        return self._model().predict_proba(X)
+
+    def predict_log_proba(self, X):
+        """Logarithm of the probability estimates of the refitted model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            ``log(predict_proba(X))``.
+        """
+        return self._model().predict_log_proba(X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -7,7 +7,7 @@ how the targets are checked, and what the regressor predicts.
 
 from sklearn.base import RegressorMixin
 
-from ._cv import _refitted_model_method, _RegularizedMLPCVBase
+from ._cv import _RegularizedMLPCVBase
 from ._docstrings import fill_search_doc
 from ._parameters import SEARCH, constraints_of, forwarded_to_fits, init_storing
 from ._regressor import RegularizedMLPRegressor
@@ -40,14 +40,8 @@ class RegularizedMLPRegressorCV(RegressorMixin, _RegularizedMLPCVBase):
     RegularizedMLPRegressor : The regressor fitted along the path.
     RegularizedMLPClassifierCV : The same search for classification.
 
-    Examples
-    --------
-    >>> from sklearn.datasets import load_diabetes
-    >>> from sklearn.preprocessing import StandardScaler
+    {example_diabetes}
     >>> from sklearn_nnreg import RegularizedMLPRegressorCV
-    >>> X, y = load_diabetes(return_X_y=True)
-    >>> X = StandardScaler().fit_transform(X)
-    >>> y = (y - y.mean()) / y.std()
     >>> search = RegularizedMLPRegressorCV(
     ...     alphas=[1e-3, 1e-2], penalty_styles=["gradient", "proximal"],
     ...     cv=3, hidden_layer_sizes=(16,), learning_rate_init=0.01,
@@ -67,7 +61,20 @@ class RegularizedMLPRegressorCV(RegressorMixin, _RegularizedMLPCVBase):
     def _validate_input(self, X, y):
         return validate_regression_input(self, X, y, self.loss, reset=True)
 
-    predict = _refitted_model_method(RegularizedMLPRegressor.predict)
+    def predict(self, X):
+        """Predict with the refitted model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The predicted values.
+        """
+        return self._model().predict(X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

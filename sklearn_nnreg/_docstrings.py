@@ -312,6 +312,21 @@ def fill_search_doc(search_class):
     return fill_doc(search_class, blocks)
 
 
+def _example_data(dataset, scale_target=False):
+    """The Examples heading and the loading and scaling of a bundled dataset."""
+    lines = [
+        "Examples",
+        "--------",
+        f">>> from sklearn.datasets import load_{dataset}",
+        ">>> from sklearn.preprocessing import StandardScaler",
+        f">>> X, y = load_{dataset}(return_X_y=True)",
+        ">>> X = StandardScaler().fit_transform(X)",
+    ]
+    if scale_target:
+        lines.append(">>> y = (y - y.mean()) / y.std()")
+    return "\n".join(lines)
+
+
 _X_TRAIN = """\
 X : {array-like, sparse matrix} of shape (n_samples, n_features)
     Training data."""
@@ -331,6 +346,27 @@ y : array-like of shape (n_samples,) or (n_samples, n_outputs)
     The targets: class labels, or a 0/1 indicator matrix for multilabel
     data, for a classifier; finite values, non-negative for
     ``loss='poisson'``, for a regressor.""",
+    # what partial_fit keeps, and its data, with the Parameters heading
+    "partial_fit_memory": """\
+The optimizer's and the style's memory carry over only while the
+configuration that made them stays the same (solver and its settings,
+``penalty_style``, ``penalty``, ``l1_ratio``, ``penalize_intercepts``, the
+float type of X); after a change by ``set_params`` they start afresh, as
+with ``warm_start``.  An interrupt (Ctrl-C) during the epoch keeps the
+weights reached so far.""",
+    "partial_fit_data": f"""\
+Parameters
+----------
+{_X_TRAIN}
+y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+    The targets, as for :meth:`fit`.
+sample_weight : array-like of shape (n_samples,), default=None
+    Per-sample weights, as in :meth:`fit`: a minibatch whose weights are
+    all zero is skipped (no step, no penalty step either), and weights
+    that are all zero raise a ``ValueError``.""",
+    # the data of the estimators' examples, scaled, with the section's heading
+    "example_iris": _example_data("iris"),
+    "example_diabetes": _example_data("diabetes", scale_target=True),
     # the one parameter of the predict methods, up to their Returns heading
     "predict_data": """\
 Parameters

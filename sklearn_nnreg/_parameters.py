@@ -19,6 +19,7 @@ import numpy as np
 from sklearn.metrics import get_scorer_names
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
+from ._heads import losses_for
 from ._network import DERIVATIVES
 from ._penalties import PENALTIES
 from ._styles import STYLES, Gradient
@@ -95,6 +96,11 @@ SEARCH = (
     # replaces the fits' verbose: 1 reports the search, 2 the fits' epochs too
     Parameter("verbose", 0, ["verbose"]),
 )
+
+
+def loss_parameter(task, default):
+    """The ``loss`` of an estimator for ``task``: any head's loss for it."""
+    return Parameter("loss", default, [StrOptions(set(losses_for(task)))])
 
 
 def forwarded_to_fits(estimator_class):

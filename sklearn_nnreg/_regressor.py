@@ -2,18 +2,17 @@
 
 import scipy.sparse as sp
 from sklearn.base import RegressorMixin
-from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 
 from ._base import BaseRegularizedMLP
 from ._docstrings import fill_estimator_doc
-from ._heads import HEADS, losses_for, regression_output
+from ._heads import HEADS, regression_output
 from ._parameters import (
     ARCHITECTURE,
     TRAINING,
-    Parameter,
     constraints_of,
     init_storing,
+    loss_parameter,
 )
 from ._targets import (
     check_sample_weight,
@@ -21,21 +20,18 @@ from ._targets import (
     validate_regression_input,
 )
 
-LOSSES = losses_for("regression")
-LOSS = Parameter("loss", "squared_error", [StrOptions(set(LOSSES))])
+LOSS = loss_parameter("regression", "squared_error")
 
 
 @fill_estimator_doc
 class RegularizedMLPRegressor(RegressorMixin, BaseRegularizedMLP):
     """Multi-layer perceptron regressor with an explicit penalty style.
 
-    A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`
-    (same parameters, defaults and fitted attributes) in which the penalty
-    (``penalty``), its strength (``alpha``) and the way it is applied during
-    training (``penalty_style``) are explicit hyperparameters with exactly
-    defined units.  Penalties, styles and solvers follow the same rules as in
-    :class:`RegularizedMLPClassifier`, whose docstring gives the update of
-    each style.
+    The regression counterpart of :class:`RegularizedMLPClassifier`: a
+    drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`
+    whose ``penalty``, ``alpha`` and ``penalty_style`` follow the classifier's
+    rules (its docstring gives the update of each style), with the same
+    parameters, defaults and fitted attributes as ``MLPRegressor``.
 
     The data loss L is the mean over samples (the sample-weighted mean when
     ``sample_weight`` is given) of the per-sample loss, summed over the
@@ -73,18 +69,13 @@ class RegularizedMLPRegressor(RegressorMixin, BaseRegularizedMLP):
     sklearn.neural_network.MLPRegressor : The regressor this one replaces.
     RegularizedMLPClassifier : The classifier, with the same penalty styles.
 
-    Examples
-    --------
-    >>> from sklearn.datasets import load_diabetes
-    >>> from sklearn.preprocessing import StandardScaler
+    {example_diabetes}
     >>> from sklearn_nnreg import RegularizedMLPRegressor
-    >>> X, y = load_diabetes(return_X_y=True)
-    >>> X = StandardScaler().fit_transform(X)
     >>> reg = RegularizedMLPRegressor(
     ...     hidden_layer_sizes=(16,), solver="lbfgs", penalty="l1",
     ...     alpha=0.02, max_iter=500, random_state=0,
-    ... ).fit(X, (y - y.mean()) / y.std())
-    >>> reg.score(X, (y - y.mean()) / y.std()) > 0.4
+    ... ).fit(X, y)
+    >>> reg.score(X, y) > 0.4
     True
     >>> reg.sparsity_ > 0.5  # L1 under lbfgs sets weights exactly to zero
     True
@@ -100,26 +91,16 @@ class RegularizedMLPRegressor(RegressorMixin, BaseRegularizedMLP):
     def partial_fit(self, X, y, sample_weight=None):
         """One epoch over (X, y), keeping optimizer and style state.
 
-        The optimizer's and the style's memory carry over only while the
-        configuration that made them stays the same; after a change by
-        ``set_params`` they start afresh, as with ``warm_start``.
+        {partial_fit_memory}
 
-        Parameters
-        ----------
-        {X_train}
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Target values.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights, as in :meth:`fit`.
+        {partial_fit_data}
 
         Returns
         -------
         self : RegularizedMLPRegressor
             The updated estimator.
         """
-        self._validate_params()
-        with self._unchanged_on_failure():
-            return self._fit(X, y, sample_weight, incremental=True)
+        return self._partial_fit(X, y, sample_weight)
 
     def _prepare_data(self, X, y, sample_weight, incremental, first_pass):
         """Validated X, targets Y of shape (n_samples, n_outputs), weights."""

@@ -122,3 +122,24 @@ def test_ruff_finds_nothing_to_change(command):
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_duplicates_finds_no_repeated_block_in_the_package():
+    """Each piece of logic lives in one place (issue 13): the ``duplicates``
+    command (where the machine has it) finds no block of six or more lines
+    that stands twice in the package, to the letter or in shape."""
+    import shutil
+    import subprocess
+
+    duplicates = shutil.which("duplicates")
+    if duplicates is None:
+        pytest.skip("the duplicates command is not on PATH")
+    result = subprocess.run(
+        [duplicates, "--repo", str(PACKAGE), "--most", "50", "--seconds", "120"],
+        cwd=PACKAGE.parent,
+        capture_output=True,
+        text=True,
+    )
+    report = result.stdout + result.stderr
+    assert "incomplete:" not in report, report
+    assert report.splitlines()[0].startswith("no duplicates"), report

@@ -152,58 +152,39 @@ def build_parser():
     )
     parser.add_argument("--version", action="version", version=f"nnreg {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    demo = sub.add_parser(
-        "demo",
-        help="the classic teacher-network L1 experiment, in every style",
-        description=DEMO_DESCRIPTION,
-        formatter_class=_Formatter,
-    )
-    _add_demo_args(demo)
-    compare = sub.add_parser(
-        "compare",
-        help="search alpha x penalty style (a warm-started path or a grid)",
-        description=COMPARE_DESCRIPTION,
-        formatter_class=_Formatter,
-    )
-    _add_compare_data_args(compare)
-    _add_compare_model_args(compare)
-    _add_compare_search_args(compare)
-    _add_compare_training_args(compare)
-    _add_compare_output_args(compare)
-    _add_dask_args(compare)
+    for name, summary, description, add_arguments in _SUBCOMMANDS:
+        command = sub.add_parser(
+            name, help=summary, description=description, formatter_class=_Formatter
+        )
+        for add in add_arguments:
+            add(command)
     return parser
 
 
-def _add_demo_args(demo):
-    demo.add_argument(
+# The demo's options, all numbers: (flag, type, default, help).
+_DEMO_OPTIONS = (
+    (
         "--seeds",
-        type=ranged(int, 1, 10_000),
-        default=1,
-        help="number of seeds (each draws a teacher, data and initial weights); "
+        ranged(int, 1, 10_000),
+        1,
+        "number of seeds (each draws a teacher, data and initial weights); "
         "with 2 or more: mean, sd and paired gains with 95%% CIs",
-    )
-    demo.add_argument(
-        "--seed", type=ranged(int, 0, MAX_SEED), default=0, help="first seed"
-    )
-    demo.add_argument(
-        "--epochs",
-        type=ranged(int, 1, 100_000),
-        default=500,
-        help="epochs of online sgd per fit",
-    )
-    demo.add_argument(
+    ),
+    ("--seed", ranged(int, 0, MAX_SEED), 0, "first seed"),
+    ("--epochs", ranged(int, 1, 100_000), 500, "epochs of online sgd per fit"),
+    (
         "--lam",
-        type=ranged(float, 0),
-        default=0.001,
-        help="L1 lambda in objective (gradient-style) units, translated into "
-        "each style",
-    )
-    demo.add_argument(
-        "--l2-lam",
-        type=ranged(float, 0),
-        default=0.03,
-        help="lambda of the L2 row, in objective units",
-    )
+        ranged(float, 0),
+        0.001,
+        "L1 lambda in objective (gradient-style) units, translated into each style",
+    ),
+    ("--l2-lam", ranged(float, 0), 0.03, "lambda of the L2 row, in objective units"),
+)
+
+
+def _add_demo_args(demo):
+    for flag, kind, default, text in _DEMO_OPTIONS:
+        demo.add_argument(flag, type=kind, default=default, help=text)
 
 
 def _add_compare_data_args(compare):
@@ -357,3 +338,27 @@ def _add_dask_args(compare):
         metavar="SECONDS",
         help="wait this long for the scheduler and its workers",
     )
+
+
+# name, help, description, and the functions that add the options.
+_SUBCOMMANDS = (
+    (
+        "demo",
+        "the classic teacher-network L1 experiment, in every style",
+        DEMO_DESCRIPTION,
+        (_add_demo_args,),
+    ),
+    (
+        "compare",
+        "search alpha x penalty style (a warm-started path or a grid)",
+        COMPARE_DESCRIPTION,
+        (
+            _add_compare_data_args,
+            _add_compare_model_args,
+            _add_compare_search_args,
+            _add_compare_training_args,
+            _add_compare_output_args,
+            _add_dask_args,
+        ),
+    ),
+)

@@ -8,6 +8,7 @@ from .._grid import _param, common_alpha, style_param_grid
 from .._scoring import _final_estimator
 from .._styles import STYLES
 from ._common import _STYLE_MARKERS, ALPHA_LABEL, STYLE_COLORS, _new_axes, _pyplot
+from ._docs import _fill_doc
 
 _STD_DISPLAY_STYLES = ("fill_between", "errorbar", None)
 
@@ -138,6 +139,8 @@ class _StyleCurvesDisplay:
     """
 
     _curve_params = ()
+    #: ``ax.set_ylim`` of ``plot``; None leaves matplotlib's.
+    _y_limits = None
 
     # ------------------------------------------------------------ building
     @classmethod
@@ -171,6 +174,24 @@ class _StyleCurvesDisplay:
         return f"cv_results has no {key!r} column (its metrics: {metrics})."
 
     # ------------------------------------------------------------- drawing
+    @_fill_doc
+    def plot(self, ax=None, *, std_display_style="fill_between", line_kwargs=None):
+        """Draw the lines.
+
+        {plot_drawing_with_spread}
+        """
+        values, stds = (getattr(self, name) for name in self._curve_params)
+        self._plot_curves(
+            ax, values, stds, std_display_style, line_kwargs, self._y_label()
+        )
+        if self._y_limits is not None:
+            self.ax_.set_ylim(*self._y_limits)
+        return self
+
+    def _y_label(self):
+        """The label of the y axis."""
+        raise NotImplementedError
+
     def _plot_curves(self, ax, values, stds, std_display_style, line_kwargs, ylabel):
         ax = _new_axes(type(self).__name__ + ".plot", ax)
         if std_display_style not in _STD_DISPLAY_STYLES:

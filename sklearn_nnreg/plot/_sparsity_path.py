@@ -16,6 +16,7 @@ def _fit_sparsity(estimator, params, X, y, fit_params):
     return float(_final_estimator(model).sparsity_)
 
 
+@_fill_doc
 class SparsityPathDisplay(_StyleCurvesDisplay):
     """Share of exactly-zero connection weights against alpha, per style.
 
@@ -55,12 +56,8 @@ class SparsityPathDisplay(_StyleCurvesDisplay):
     StyleComparisonDisplay : The score against alpha.
     sklearn_nnreg.sparsity_scorer : Records ``sparsity_`` in a search.
 
-    Examples
-    --------
-    >>> from sklearn.datasets import load_iris
-    >>> from sklearn_nnreg import RegularizedMLPClassifier
+    {example_iris}
     >>> from sklearn_nnreg.plot import SparsityPathDisplay
-    >>> X, y = load_iris(return_X_y=True)
     >>> clf = RegularizedMLPClassifier(hidden_layer_sizes=(8,), solver="sgd",
     ...                                penalty="l1", learning_rate_init=0.05,
     ...                                batch_size=10, max_iter=30, random_state=0)
@@ -73,36 +70,15 @@ class SparsityPathDisplay(_StyleCurvesDisplay):
     """
 
     _curve_params = ("sparsity", "sparsity_stds")
+    _y_limits = (-0.02, 1.02)  # a share: the whole range, whatever the data
 
     def __init__(self, *, alphas, sparsity, sparsity_stds=None):
         self.alphas = alphas
         self.sparsity = sparsity
         self.sparsity_stds = sparsity_stds
 
-    @_fill_doc
-    def plot(self, ax=None, *, std_display_style="fill_between", line_kwargs=None):
-        """Draw the lines.
-
-        Parameters
-        ----------
-        {ax}
-        {std_line}
-
-        Returns
-        -------
-        display : SparsityPathDisplay
-            The display, with ``lines_``, ``ax_`` and ``figure_`` set.
-        """
-        self._plot_curves(
-            ax,
-            self.sparsity,
-            self.sparsity_stds,
-            std_display_style,
-            line_kwargs,
-            "share of weights exactly zero",
-        )
-        self.ax_.set_ylim(-0.02, 1.02)
-        return self
+    def _y_label(self):
+        return "share of weights exactly zero"
 
     @classmethod
     @_fill_doc
@@ -129,12 +105,7 @@ class SparsityPathDisplay(_StyleCurvesDisplay):
             The alphas in objective units (translated into each style's
             unit with :func:`~sklearn_nnreg.style_param_grid`).
         {penalty_styles}
-        n_jobs : int, default=None
-            Parallel fits (joblib).
-        fit_params : dict, default=None
-            Passed to ``fit``.
-        {ax}
-        {line_kwargs}
+        {clone_fits_drawing}
 
         Returns
         -------
@@ -180,8 +151,7 @@ class SparsityPathDisplay(_StyleCurvesDisplay):
             :func:`~sklearn_nnreg.style_param_grid` grid, or several of them.
         metric : str, default='sparsity'
             The key of :func:`~sklearn_nnreg.sparsity_scorer` in ``scoring``.
-        {ax}
-        {std_line}
+        {drawing_with_spread}
 
         Returns
         -------

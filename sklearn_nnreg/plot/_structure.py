@@ -97,15 +97,7 @@ class StructureDisplay:
     def plot(self, ax=None, *, line_kwargs=None):
         """Draw one line for the inputs and one per hidden layer.
 
-        Parameters
-        ----------
-        {ax}
-        {line_kwargs}
-
-        Returns
-        -------
-        display : StructureDisplay
-            The display, with ``lines_``, ``ax_`` and ``figure_`` set.
+        {plot_drawing}
         """
         ax = _new_axes("StructureDisplay", ax)
         line_kwargs = line_kwargs or {}
@@ -147,12 +139,7 @@ class StructureDisplay:
         alphas : sequence of float
             The alphas in objective units, translated into the unit of the
             estimator's ``penalty_style``.
-        n_jobs : int, default=None
-            Parallel fits (joblib).
-        fit_params : dict, default=None
-            Passed to ``fit``.
-        {ax}
-        {line_kwargs}
+        {clone_fits_drawing}
 
         Returns
         -------

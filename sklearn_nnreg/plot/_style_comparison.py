@@ -73,29 +73,8 @@ class StyleComparisonDisplay(_StyleCurvesDisplay):
         self.score_stds = score_stds
         self.score_name = score_name
 
-    @_fill_doc
-    def plot(self, ax=None, *, std_display_style="fill_between", line_kwargs=None):
-        """Draw the lines.
-
-        Parameters
-        ----------
-        {ax}
-        {std_line}
-
-        Returns
-        -------
-        display : StyleComparisonDisplay
-            The display, with ``lines_``, ``ax_`` and ``figure_`` set.
-        """
-        name = self.score_name or "score"
-        return self._plot_curves(
-            ax,
-            self.scores,
-            self.score_stds,
-            std_display_style,
-            line_kwargs,
-            f"mean CV {name}",
-        )
+    def _y_label(self):
+        return f"mean CV {self.score_name or 'score'}"
 
     @classmethod
     @_fill_doc
@@ -119,8 +98,7 @@ class StyleComparisonDisplay(_StyleCurvesDisplay):
         metric : str, default=None
             With multi-metric scoring, the metric to show (the key of
             ``scoring``); None uses ``mean_test_score``.
-        {ax}
-        {std_line}
+        {drawing_with_spread}
 
         Returns
         -------
@@ -170,8 +148,7 @@ class StyleComparisonDisplay(_StyleCurvesDisplay):
             None.
         n_jobs : int, default=None
             Parallel fits.
-        {ax}
-        {std_line}
+        {drawing_with_spread}
 
         Returns
         -------

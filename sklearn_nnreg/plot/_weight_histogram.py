@@ -18,6 +18,7 @@ def _default_name(estimator):
     return f"{penalty} {style}, alpha={clf.alpha:.3g}"
 
 
+@_fill_doc
 class WeightHistogramDisplay:
     """Histograms of each layer's connection weights, estimators side by side.
 
@@ -52,12 +53,8 @@ class WeightHistogramDisplay:
     figure_ : matplotlib Figure
         The figure of the plot.
 
-    Examples
-    --------
-    >>> from sklearn.datasets import load_iris
-    >>> from sklearn_nnreg import RegularizedMLPClassifier
+    {example_iris}
     >>> from sklearn_nnreg.plot import WeightHistogramDisplay
-    >>> X, y = load_iris(return_X_y=True)
     >>> fits = [
     ...     RegularizedMLPClassifier(hidden_layer_sizes=(8,), solver="sgd",
     ...                              penalty="l1", alpha=0.1, penalty_style=s,
