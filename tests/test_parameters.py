@@ -191,3 +191,16 @@ def test_set_params_clone_pickle_and_repr_see_the_parameters(cls):
     # scikit-learn's repr shows the changed parameters only, wrapped at 80.
     shown = "".join(repr(est).split())
     assert shown == f"{name}(hidden_layer_sizes=(4,),max_iter=3,penalty=None,tol=0.5)"
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda c: c.__name__)
+def test_docstring_documents_each_parameter_once(cls):
+    """The Parameters section, shared text filled in, names the signature."""
+    doc = inspect.getdoc(cls)
+    assert "{" + "network_parameters}" not in doc  # every block was filled
+    section = doc.split("Parameters\n----------\n")[1].split("\n\nAttributes")[0]
+    documented = []
+    for line in section.splitlines():
+        if line and not line.startswith(" "):  # an entry: "a, b : type"
+            documented += line.split(" : ")[0].split(", ")
+    assert sorted(documented) == sorted(inspect.signature(cls).parameters)
