@@ -58,7 +58,9 @@ default_role = "literal"
 
 # -- autodoc / autosummary / numpydoc ----------------------------------------
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+# No "inherited-members" default here: a default that is not a string would
+# override the class template's list of bases whose members are left out.
+autodoc_default_options = {"members": True}
 autodoc_typehints = "none"
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
