@@ -20,7 +20,7 @@ those checks).
 
 cimport cython
 from cython cimport floating
-from libc.math cimport copysign, fabs, sqrt, sqrtf
+from libc.math cimport copysign, fabs, fabsf, sqrt, sqrtf
 
 
 cdef inline floating _sqrt(floating x) noexcept nogil:
@@ -29,6 +29,14 @@ cdef inline floating _sqrt(floating x) noexcept nogil:
         return sqrtf(x)
     else:
         return sqrt(x)
+
+
+cdef inline floating _abs(floating x) noexcept nogil:
+    # fabsf for float: no trip through double (exact either way, but plain).
+    if floating is float:
+        return fabsf(x)
+    else:
+        return fabs(x)
 
 
 cdef int _refuse_overlap(str name, const char **starts, const Py_ssize_t *sizes,
@@ -346,3 +354,49 @@ def cumulative_pull_per_coordinate(floating[::1] w, double[::1] u, double[::1] q
             qi = q[i]
             w[i] = <floating>_pull(before, ui + qi, ui - qi)
             q[i] = qi + (<double>w[i] - before)
+
+
+# ------------------------------------------------------------ the L1 norm
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef floating _pairwise_abs_sum(const floating[::1] a, Py_ssize_t start,
+                                Py_ssize_t n) noexcept nogil:
+    """sum |a[start:start + n]| in numpy's pairwise order (its add.reduce of a
+    contiguous array): blocks of at most 128 summed with 8 accumulators, the
+    halves (cut at a multiple of 8) added recursively."""
+    cdef floating r0, r1, r2, r3, r4, r5, r6, r7, res
+    cdef Py_ssize_t i, half
+    if n < 8:
+        res = 0
+        for i in range(start, start + n):
+            res = res + _abs(a[i])
+        return res
+    if n <= 128:
+        r0 = _abs(a[start]); r1 = _abs(a[start + 1])
+        r2 = _abs(a[start + 2]); r3 = _abs(a[start + 3])
+        r4 = _abs(a[start + 4]); r5 = _abs(a[start + 5])
+        r6 = _abs(a[start + 6]); r7 = _abs(a[start + 7])
+        i = 8
+        while i < n - (n % 8):
+            r0 = r0 + _abs(a[start + i]); r1 = r1 + _abs(a[start + i + 1])
+            r2 = r2 + _abs(a[start + i + 2]); r3 = r3 + _abs(a[start + i + 3])
+            r4 = r4 + _abs(a[start + i + 4]); r5 = r5 + _abs(a[start + i + 5])
+            r6 = r6 + _abs(a[start + i + 6]); r7 = r7 + _abs(a[start + i + 7])
+            i = i + 8
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n:
+            res = res + _abs(a[start + i])
+            i = i + 1
+        return res
+    half = n // 2
+    half = half - half % 8
+    return (_pairwise_abs_sum(a, start, half)
+            + _pairwise_abs_sum(a, start + half, n - half))
+
+
+def abs_sum(const floating[::1] w):
+    """sum |w|, bit for bit as numpy's add.reduce(abs(w)) (in w's type)."""
+    cdef floating total
+    with nogil:
+        total = _pairwise_abs_sum(w, 0, w.shape[0])
+    return total

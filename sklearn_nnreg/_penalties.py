@@ -72,7 +72,7 @@ class Penalty:
         """
         total = 0.0
         if self.l1:
-            total += self.l1 * float(np.add.reduce(np.abs(w, out=scratch)))
+            total += self.l1 * _kernels.abs_sum(w, scratch)
         if self.l2:
             total += self.l2 * 0.5 * float(np.dot(w, w))
         return total

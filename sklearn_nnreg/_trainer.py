@@ -115,17 +115,13 @@ class StochasticTrainer:
         # Batches are precomputed once per run (gen_batches' slices).
         for batch, size in self._batches:
             index = sample_idx[batch] if shuffle else batch
-            swb = _take_rows(sw, index, swbuf)
-            if swb is not None and not swb.any():
-                continue  # all weights zero: no mean loss, so no step at all
-            loss = step(
-                flat,
-                grad,
-                update,
-                _take_rows(X, index, Xbuf),
-                _take_rows(Y, index, Ybuf),
-                swb,
-            )
+            swb = None
+            if sw is not None:
+                swb = _take_rows(sw, index, swbuf)
+                if not swb.any():
+                    continue  # all weights zero: no mean loss, so no step at all
+            Xb, Yb = _take_rows(X, index, Xbuf), _take_rows(Y, index, Ybuf)
+            loss = step(flat, grad, update, Xb, Yb, swb)
             accumulated += loss * size
             n_seen += size
         return accumulated / n_seen

@@ -1,0 +1,57 @@
+"""``_kernels.abs_sum``, the L1 norm of the penalty value recorded at every
+step, adds in numpy's pairwise order: bitwise ``add.reduce(abs(w))``."""
+
+import numpy as np
+import pytest
+
+from sklearn_nnreg import _kernels
+
+needs_compiled = pytest.mark.skipif(
+    not _kernels.compiled_available(),
+    reason="the optional extension sklearn_nnreg._ckernels was not built",
+)
+
+# Around numpy's block of 128 and its cuts at multiples of 8, and larger.
+SIZES = [*range(0, 40), 127, 128, 129, 135, 136, 255, 256, 257, 1000, 8191, 8193]
+SIZES += [59658, 100003]
+
+
+def _weights(rng, n, dtype):
+    w = rng.standard_normal(n) * rng.choice([1e-6, 1.0, 1e6], size=n)
+    return w.astype(dtype)
+
+
+@needs_compiled
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_abs_sum_is_bitwise_numpys_sum_of_abs(dtype):
+    rng = np.random.default_rng(0)
+    with _kernels.use_compiled(True):
+        for n in SIZES:
+            w = _weights(rng, n, dtype)
+            expected = float(np.add.reduce(np.abs(w)))
+            assert _kernels.abs_sum(w) == expected, n
+            assert _kernels.abs_sum(w, np.empty_like(w)) == expected, n
+
+
+@needs_compiled
+def test_abs_sum_keeps_nan_and_inf():
+    w = np.array([1.0, -np.inf, 2.0, 0.0, -0.0] * 30)
+    with _kernels.use_compiled(True):
+        assert _kernels.abs_sum(w) == np.inf
+        w[7] = np.nan
+        assert np.isnan(_kernels.abs_sum(w))
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        lambda w: w.astype(">f8"),
+        lambda w: np.round(w * 10).astype(np.int64),
+        lambda w: np.repeat(w, 2)[::2],  # strided
+    ],
+    ids=["big-endian", "int64", "strided"],
+)
+def test_abs_sum_of_arrays_the_loop_does_not_take_is_numpys(odd):
+    w = odd(_weights(np.random.default_rng(1), 300, np.float64))
+    with _kernels.use_compiled(True):
+        assert _kernels.abs_sum(w) == float(np.add.reduce(np.abs(w)))
