@@ -243,7 +243,7 @@ cdef inline floating _soft_threshold(floating w, floating l1_part) noexcept nogi
 
 
 def soft_threshold(floating[::1] w, double l1_part, double divisor, bint l1,
-                   bint l2):
+                   bint l2, bint with_norm=False):
     """The proximal step of l1 |w| + l2 w^2 / 2 with one scalar threshold t:
     w <- soft_threshold(w, t l1) if l1, then w <- w / (1 + t l2) if l2.
 
@@ -253,7 +253,7 @@ def soft_threshold(floating[::1] w, double l1_part, double divisor, bint l1,
     cdef floating shrink = <floating>l1_part, div = <floating>divisor
     cdef floating *wp
     if n == 0:
-        return
+        return _norm_if(with_norm, w)
     wp = &w[0]
     with nogil:
         # One loop per case: no branch inside, so that gcc vectorises them.
@@ -263,10 +263,12 @@ def soft_threshold(floating[::1] w, double l1_part, double divisor, bint l1,
         if l2:
             for i in range(n):
                 wp[i] = wp[i] / div
+    return _norm_if(with_norm, w)
 
 
 def soft_threshold_per_coordinate(floating[::1] w, const floating[::1] step_size,
-                                  double alpha, double l1, double l2):
+                                  double alpha, double l1, double l2,
+                                  bint with_norm=False):
     """As ``soft_threshold`` with one threshold t = step_size[i] * alpha per weight:
     w <- soft_threshold(w, t * l1) if l1, then w <- w / (t * l2 + 1) if l2."""
     cdef Py_ssize_t i, n = w.shape[0]
@@ -277,7 +279,7 @@ def soft_threshold_per_coordinate(floating[::1] w, const floating[::1] step_size
     cdef const floating *sp
     _check_pair("soft_threshold_per_coordinate", "step_size", w, step_size)
     if n == 0:
-        return
+        return _norm_if(with_norm, w)
     wp, sp = &w[0], &step_size[0]
     with nogil:
         if has_l1 and not has_l2:  # L1 alone: a branch-free loop (vectorised)
@@ -291,6 +293,7 @@ def soft_threshold_per_coordinate(floating[::1] w, const floating[::1] step_size
                     wp[i] = _soft_threshold(wp[i], t * s1)
                 if has_l2:
                     wp[i] = wp[i] / (t * s2 + one)
+    return _norm_if(with_norm, w)
 
 
 def l2_shrink_per_coordinate(floating[::1] update, const floating[::1] w,
@@ -343,7 +346,7 @@ cdef inline double _pull_branching(double before, double owed_positive,
     return before
 
 
-def cumulative_pull(floating[::1] w, double[::1] q, double u):
+def cumulative_pull(floating[::1] w, double[::1] q, double u, bint with_norm=False):
     """The cumulative L1 pull with one total shrink u for every weight:
     w <- max(0, w - (u + q)) if w > 0, min(0, w + (u - q)) if w < 0; then
     q <- q + (w_new - w_old), in double."""
@@ -360,7 +363,7 @@ def cumulative_pull(floating[::1] w, double[::1] q, double u):
         sizes[:] = [w.shape[0] * sizeof(floating), q.shape[0] * sizeof(double)]
         _refuse_overlap("cumulative_pull", starts, sizes, 2)
     if w.shape[0] == 0:
-        return
+        return _norm_if(with_norm, w)
     # Raw pointers (the lengths were checked): gcc vectorises these loops,
     # not the memoryview indexing.
     wp, qp = &w[0], &q[0]
@@ -374,10 +377,12 @@ def cumulative_pull(floating[::1] w, double[::1] q, double u):
                 wi = <floating>_pull(before, u + qi, u - qi)
             wp[i] = wi
             qp[i] = qi + (<double>wi - before)
+    return _norm_if(with_norm, w)
 
 
 def cumulative_pull_per_coordinate(floating[::1] w, double[::1] u, double[::1] q,
-                                   const floating[::1] step_size, double alpha, double l1):
+                                   const floating[::1] step_size, double alpha, double l1,
+                                   bint with_norm=False):
     """As ``cumulative_pull`` with one total shrink per weight, itself first
     increased in the same pass: u <- u + (step_size alpha) l1, in double."""
     cdef Py_ssize_t i, n = w.shape[0]
@@ -399,7 +404,7 @@ def cumulative_pull_per_coordinate(floating[::1] w, double[::1] u, double[::1] q
                     n * sizeof(floating)]
         _refuse_overlap("cumulative_pull_per_coordinate", starts, sizes, 4)
     if n == 0:
-        return
+        return _norm_if(with_norm, w)
     wp, up, qp, sp = &w[0], &u[0], &q[0], &step_size[0]
     with nogil:
         for i in range(n):
@@ -413,9 +418,17 @@ def cumulative_pull_per_coordinate(floating[::1] w, double[::1] u, double[::1] q
                 wi = <floating>_pull(before, ui + qi, ui - qi)
             wp[i] = wi
             qp[i] = qi + (<double>wi - before)
+    return _norm_if(with_norm, w)
 
 
 # ------------------------------------------------------------ the L1 norm
+cdef object _norm_if(bint with_norm, const floating[::1] w):
+    """sum |w| after a step, when asked (the penalty value of the next step)."""
+    if not with_norm:
+        return None
+    return _pairwise_abs_sum(w, 0, w.shape[0])
+
+
 @cython.boundscheck(False)
 @cython.wraparound(False)
 cdef floating _pairwise_abs_sum(const floating[::1] a, Py_ssize_t start,
