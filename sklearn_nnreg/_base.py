@@ -155,12 +155,11 @@ class BaseRegularizedMLP(BaseEstimator):
 
         The divergence checks of the epochs look at each batch's loss before
         its step, so the last step of a run can still blow the weights up.
+        (The outputs are checked by a bound when it proves them finite, else by
+        a forward pass: see ``Network.outputs_finite``.)
         """
         with np.errstate(all="ignore"):
-            finite = (
-                np.isfinite(flat).all()
-                and np.isfinite(network.predict_output(flat, X)).all()
-            )
+            finite = np.isfinite(flat).all() and network.outputs_finite(flat, X)
         if finite:
             return
         if self.solver == "lbfgs":

@@ -20,7 +20,7 @@ those checks).
 
 cimport cython
 from cython cimport floating
-from libc.math cimport copysign, fabs, sqrt, sqrtf
+from libc.math cimport copysign, fabs, fabsf, sqrt, sqrtf
 
 
 cdef inline floating _sqrt(floating x) noexcept nogil:
@@ -29,6 +29,14 @@ cdef inline floating _sqrt(floating x) noexcept nogil:
         return sqrtf(x)
     else:
         return sqrt(x)
+
+
+cdef inline floating _abs(floating x) noexcept nogil:
+    # fabsf for float: no trip through double (exact either way, but plain).
+    if floating is float:
+        return fabsf(x)
+    else:
+        return fabs(x)
 
 
 cdef int _refuse_overlap(str name, const char **starts, const Py_ssize_t *sizes,
@@ -177,6 +185,8 @@ def relu_backward(floating[:, ::1] delta, const floating[:, ::1] a):
     """delta <- delta * (a != 0)."""
     cdef Py_ssize_t r, j
     cdef floating keep
+    cdef floating *dp
+    cdef const floating *ap
     cdef const char *starts[2]
     cdef Py_ssize_t sizes[2]
     if a.shape[0] != delta.shape[0] or a.shape[1] != delta.shape[1]:
@@ -191,11 +201,12 @@ def relu_backward(floating[:, ::1] delta, const floating[:, ::1] a):
     _refuse_overlap("relu_backward", starts, sizes, 2)
     with nogil, cython.boundscheck(False), cython.wraparound(False):
         for r in range(delta.shape[0]):
+            dp, ap = &delta[r, 0], &a[r, 0]  # one row (shapes checked)
             for j in range(delta.shape[1]):
                 # The product, not a plain 0, so that inf and NaN become NaN
                 # as in numpy's delta * 0.
-                keep = 1 if a[r, j] != 0 else 0
-                delta[r, j] = delta[r, j] * keep
+                keep = 1 if ap[j] != 0 else 0
+                dp[j] = dp[j] * keep
 
 
 # ------------------------------------------------------- flat weight loops
@@ -232,38 +243,57 @@ cdef inline floating _soft_threshold(floating w, floating l1_part) noexcept nogi
 
 
 def soft_threshold(floating[::1] w, double l1_part, double divisor, bint l1,
-                   bint l2):
+                   bint l2, bint with_norm=False):
     """The proximal step of l1 |w| + l2 w^2 / 2 with one scalar threshold t:
     w <- soft_threshold(w, t l1) if l1, then w <- w / (1 + t l2) if l2.
 
     ``l1_part`` is t * l1 and ``divisor`` 1 + t * l2, computed by the caller.
     """
-    cdef Py_ssize_t i
+    cdef Py_ssize_t i, n = w.shape[0]
     cdef floating shrink = <floating>l1_part, div = <floating>divisor
-    with nogil, cython.boundscheck(False), cython.wraparound(False):
-        for i in range(w.shape[0]):
-            if l1:
-                w[i] = _soft_threshold(w[i], shrink)
-            if l2:
-                w[i] = w[i] / div
+    cdef floating *wp
+    if n == 0:
+        return _norm_if(with_norm, w)
+    wp = &w[0]
+    with nogil:
+        # One loop per case: no branch inside, so that gcc vectorises them.
+        if l1:
+            for i in range(n):
+                wp[i] = _soft_threshold(wp[i], shrink)
+        if l2:
+            for i in range(n):
+                wp[i] = wp[i] / div
+    return _norm_if(with_norm, w)
 
 
 def soft_threshold_per_coordinate(floating[::1] w, const floating[::1] step_size,
-                                  double alpha, double l1, double l2):
+                                  double alpha, double l1, double l2,
+                                  bint with_norm=False):
     """As ``soft_threshold`` with one threshold t = step_size[i] * alpha per weight:
     w <- soft_threshold(w, t * l1) if l1, then w <- w / (t * l2 + 1) if l2."""
-    cdef Py_ssize_t i
+    cdef Py_ssize_t i, n = w.shape[0]
     cdef floating a = <floating>alpha, s1 = <floating>l1, s2 = <floating>l2
     cdef floating one = 1, t
     cdef bint has_l1 = l1 != 0, has_l2 = l2 != 0
+    cdef floating *wp
+    cdef const floating *sp
     _check_pair("soft_threshold_per_coordinate", "step_size", w, step_size)
-    with nogil, cython.boundscheck(False), cython.wraparound(False):
-        for i in range(w.shape[0]):
-            t = step_size[i] * a
-            if has_l1:
-                w[i] = _soft_threshold(w[i], t * s1)
-            if has_l2:
-                w[i] = w[i] / (t * s2 + one)
+    if n == 0:
+        return _norm_if(with_norm, w)
+    wp, sp = &w[0], &step_size[0]
+    with nogil:
+        if has_l1 and not has_l2:  # L1 alone: a branch-free loop (vectorised)
+            for i in range(n):
+                t = sp[i] * a
+                wp[i] = _soft_threshold(wp[i], t * s1)
+        else:
+            for i in range(n):
+                t = sp[i] * a
+                if has_l1:
+                    wp[i] = _soft_threshold(wp[i], t * s1)
+                if has_l2:
+                    wp[i] = wp[i] / (t * s2 + one)
+    return _norm_if(with_norm, w)
 
 
 def l2_shrink_per_coordinate(floating[::1] update, const floating[::1] w,
@@ -289,7 +319,23 @@ def l2_shrink_per_coordinate(floating[::1] update, const floating[::1] w,
 @cython.wraparound(False)
 cdef inline double _pull(double before, double owed_positive,
                          double owed_negative) noexcept nogil:
-    """A weight moved toward zero by what it owes, never across zero."""
+    """A weight moved toward zero by what it owes, never across zero.
+
+    Both candidates are computed and one is selected (no branches, so that
+    the loops vectorise); a zero (or NaN) weight stays.
+    """
+    cdef double down = before - owed_positive, up = before + owed_negative
+    down = 0 if down < 0 else down
+    up = 0 if up > 0 else up
+    return down if before > 0 else (up if before < 0 else before)
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef inline double _pull_branching(double before, double owed_positive,
+                                   double owed_negative) noexcept nogil:
+    """``_pull`` with branches: faster for float32 weights, whose loop gcc
+    does not vectorise (the conversions to double and back)."""
     cdef double pulled
     if before > 0:
         pulled = before - owed_positive
@@ -297,15 +343,18 @@ cdef inline double _pull(double before, double owed_positive,
     if before < 0:
         pulled = before + owed_negative
         return 0 if pulled > 0 else pulled
-    return before  # a zero (or NaN) stays
+    return before
 
 
-def cumulative_pull(floating[::1] w, double[::1] q, double u):
+def cumulative_pull(floating[::1] w, double[::1] q, double u, bint with_norm=False):
     """The cumulative L1 pull with one total shrink u for every weight:
     w <- max(0, w - (u + q)) if w > 0, min(0, w + (u - q)) if w < 0; then
     q <- q + (w_new - w_old), in double."""
     cdef Py_ssize_t i
     cdef double before, qi
+    cdef floating wi
+    cdef floating *wp
+    cdef double *qp
     cdef const char *starts[2]
     cdef Py_ssize_t sizes[2]
     _check_length("cumulative_pull", "q", q.shape[0], w.shape[0])
@@ -313,20 +362,36 @@ def cumulative_pull(floating[::1] w, double[::1] q, double u):
         starts[:] = [<const char *>&w[0], <const char *>&q[0]]
         sizes[:] = [w.shape[0] * sizeof(floating), q.shape[0] * sizeof(double)]
         _refuse_overlap("cumulative_pull", starts, sizes, 2)
-    with nogil, cython.boundscheck(False), cython.wraparound(False):
+    if w.shape[0] == 0:
+        return _norm_if(with_norm, w)
+    # Raw pointers (the lengths were checked): gcc vectorises these loops,
+    # not the memoryview indexing.
+    wp, qp = &w[0], &q[0]
+    with nogil:
         for i in range(w.shape[0]):
-            before = w[i]
-            qi = q[i]
-            w[i] = <floating>_pull(before, u + qi, u - qi)
-            q[i] = qi + (<double>w[i] - before)
+            before = wp[i]
+            qi = qp[i]
+            if floating is float:
+                wi = <floating>_pull_branching(before, u + qi, u - qi)
+            else:
+                wi = <floating>_pull(before, u + qi, u - qi)
+            wp[i] = wi
+            qp[i] = qi + (<double>wi - before)
+    return _norm_if(with_norm, w)
 
 
 def cumulative_pull_per_coordinate(floating[::1] w, double[::1] u, double[::1] q,
-                                   const floating[::1] step_size, double alpha, double l1):
+                                   const floating[::1] step_size, double alpha, double l1,
+                                   bint with_norm=False):
     """As ``cumulative_pull`` with one total shrink per weight, itself first
     increased in the same pass: u <- u + (step_size alpha) l1, in double."""
     cdef Py_ssize_t i, n = w.shape[0]
     cdef double before, qi, ui
+    cdef floating wi
+    cdef floating *wp
+    cdef double *up
+    cdef double *qp
+    cdef const floating *sp
     cdef const char *starts[4]
     cdef Py_ssize_t sizes[4]
     _check_length("cumulative_pull_per_coordinate", "u", u.shape[0], n)
@@ -338,11 +403,72 @@ def cumulative_pull_per_coordinate(floating[::1] w, double[::1] u, double[::1] q
         sizes[:] = [n * sizeof(floating), n * sizeof(double), n * sizeof(double),
                     n * sizeof(floating)]
         _refuse_overlap("cumulative_pull_per_coordinate", starts, sizes, 4)
-    with nogil, cython.boundscheck(False), cython.wraparound(False):
+    if n == 0:
+        return _norm_if(with_norm, w)
+    wp, up, qp, sp = &w[0], &u[0], &q[0], &step_size[0]
+    with nogil:
         for i in range(n):
-            ui = u[i] + (<double>step_size[i] * alpha) * l1
-            u[i] = ui
-            before = w[i]
-            qi = q[i]
-            w[i] = <floating>_pull(before, ui + qi, ui - qi)
-            q[i] = qi + (<double>w[i] - before)
+            ui = up[i] + (<double>sp[i] * alpha) * l1
+            up[i] = ui
+            before = wp[i]
+            qi = qp[i]
+            if floating is float:
+                wi = <floating>_pull_branching(before, ui + qi, ui - qi)
+            else:
+                wi = <floating>_pull(before, ui + qi, ui - qi)
+            wp[i] = wi
+            qp[i] = qi + (<double>wi - before)
+    return _norm_if(with_norm, w)
+
+
+# ------------------------------------------------------------ the L1 norm
+cdef object _norm_if(bint with_norm, const floating[::1] w):
+    """sum |w| after a step, when asked (the penalty value of the next step)."""
+    if not with_norm:
+        return None
+    return _pairwise_abs_sum(w, 0, w.shape[0])
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef floating _pairwise_abs_sum(const floating[::1] a, Py_ssize_t start,
+                                Py_ssize_t n) noexcept nogil:
+    """sum |a[start:start + n]| in numpy's pairwise order (its add.reduce of a
+    contiguous array): blocks of at most 128 summed with 8 accumulators, the
+    halves (cut at a multiple of 8) added recursively."""
+    cdef floating r0, r1, r2, r3, r4, r5, r6, r7, res
+    cdef Py_ssize_t i, half
+    if n < 8:
+        res = 0
+        for i in range(start, start + n):
+            res = res + _abs(a[i])
+        return res
+    if n <= 128:
+        r0 = _abs(a[start]); r1 = _abs(a[start + 1])
+        r2 = _abs(a[start + 2]); r3 = _abs(a[start + 3])
+        r4 = _abs(a[start + 4]); r5 = _abs(a[start + 5])
+        r6 = _abs(a[start + 6]); r7 = _abs(a[start + 7])
+        i = 8
+        while i < n - (n % 8):
+            r0 = r0 + _abs(a[start + i]); r1 = r1 + _abs(a[start + i + 1])
+            r2 = r2 + _abs(a[start + i + 2]); r3 = r3 + _abs(a[start + i + 3])
+            r4 = r4 + _abs(a[start + i + 4]); r5 = r5 + _abs(a[start + i + 5])
+            r6 = r6 + _abs(a[start + i + 6]); r7 = r7 + _abs(a[start + i + 7])
+            i = i + 8
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n:
+            res = res + _abs(a[start + i])
+            i = i + 1
+        return res
+    half = n // 2
+    half = half - half % 8
+    return (_pairwise_abs_sum(a, start, half)
+            + _pairwise_abs_sum(a, start + half, n - half))
+
+
+def abs_sum(const floating[::1] w):
+    """sum |w|, bit for bit as numpy's add.reduce(abs(w)) (in w's type)."""
+    cdef floating total
+    with nogil:
+        total = _pairwise_abs_sum(w, 0, w.shape[0])
+    return total

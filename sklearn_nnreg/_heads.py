@@ -12,6 +12,8 @@ and computes exactly what scikit-learn computes, so iterates stay bitwise
 equal to ``MLPClassifier``'s.
 """
 
+import math
+
 import numpy as np
 from scipy.special import expit, xlogy
 from sklearn.metrics import r2_score
@@ -66,6 +68,17 @@ class Head:
     def activation_scratch(self, n_rows, n_outputs, dtype):
         """Scratch for :meth:`activate` on a batch of ``n_rows`` (or None)."""
         return None
+
+    def finite_below(self, dtype):
+        """A bound on |pre-activation| under which every output is finite.
+
+        Softmax (in its stable form, ``z - max z``), logistic and identity
+        outputs of finite pre-activations are finite, so the bound is the
+        dtype's largest value, divided by 2**20 so that the rounding of the
+        products (relative n * eps at most) and softmax's ``z - max z``
+        cannot reach it.
+        """
+        return float(np.finfo(dtype).max) * 2.0**-20
 
     def activate(self, z, scratch=None):
         """The output activation, in place on the pre-activations ``z``."""
@@ -248,6 +261,10 @@ class ExpPoisson(_CanonicalLink, _Regression):
 
     def activate(self, z, scratch=None):
         np.exp(z, out=z)
+
+    def finite_below(self, dtype):
+        # exp overflows above log(max); 1 below it leaves room for rounding.
+        return math.log(float(np.finfo(dtype).max)) - 1.0
 
     def mean_loss(self, output, Y, scratch, weights=None):
         np.divide(Y, output, out=scratch)

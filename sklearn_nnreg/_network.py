@@ -6,6 +6,8 @@ flat data gradient.  It is a pure function of (params, X, Y, sample_weight)
 apart from the scratch buffers it reuses between calls of the same batch size.
 """
 
+import math
+
 import numpy as np
 from scipy.special import expit
 
@@ -69,6 +71,60 @@ DERIVATIVES = {
     "logistic": _logistic_derivative,
     "relu": _relu_derivative,
 }
+
+
+# Bounds on the norm of a hidden activation's output row from a bound on its
+# input row's norm and the layer's width: relu, identity and tanh never
+# increase a norm (each |f(z)| <= |z|); tanh and logistic stay in the unit cube.
+NORM_BOUNDS = {
+    "identity": lambda norm, width: norm,
+    "relu": lambda norm, width: norm,
+    "tanh": lambda norm, width: min(norm, math.sqrt(width)),
+    "logistic": lambda norm, width: math.sqrt(width),
+}
+
+
+def _norm(a):
+    """The Frobenius norm of ``a``, in float64 (inf if it overflows)."""
+    flat = np.asarray(a, dtype=np.float64).ravel()
+    with np.errstate(over="ignore"):
+        return math.sqrt(float(np.dot(flat, flat)))
+
+
+def input_norm_bound(X):
+    """A bound on the Euclidean norm of every row of X (dense or sparse).
+
+    ``max |x_ij| * sqrt(n_features)``: two reductions, no copy of X.
+    """
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        return 0.0
+    largest = max(abs(float(X.max())), abs(float(X.min())))
+    return largest * math.sqrt(X.shape[1])
+
+
+def outputs_certainly_finite(coefs, intercepts, input_bound, activation, head):
+    """Whether the forward pass is finite for every row of norm <= input_bound.
+
+    A certificate without the pass: row by row, ``|z| <= |a| ||W||_F + ||b||``
+    bounds every pre-activation (and every partial sum of its product, by
+    Cauchy-Schwarz), and the activations carry the bound on (``NORM_BOUNDS``).
+    Finite when every layer's bound stays below the largest finite value
+    (with room for rounding), and the output layer's below its head's limit.
+    False means "not proven" (the caller then runs the pass); weights must
+    be finite.
+    """
+    dtype = coefs[0].dtype
+    hidden_limit = float(np.finfo(dtype).max) * 2.0**-20
+    norm = input_bound
+    last = len(coefs) - 1
+    for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
+        z = norm * _norm(W) + _norm(b)
+        limit = head.finite_below(dtype) if i == last else hidden_limit
+        if not z < limit:  # also False for NaN (an infinite norm times 0)
+            return False
+        if i < last:
+            norm = NORM_BOUNDS[activation](z, W.shape[1])
+    return True
 
 
 def forward(coefs, intercepts, X, activation, head, buf=None):
@@ -213,6 +269,20 @@ class Network:
             self.activation,
             self.head,
         )
+
+    def outputs_finite(self, flat, X):
+        """Whether the outputs on X are finite (``flat`` must be finite).
+
+        Proven by :func:`outputs_certainly_finite` when it can be (a few
+        norms), else checked by a forward pass over X.
+        """
+        coefs, intercepts = self.layout.coefs(flat), self.layout.intercepts(flat)
+        bound = input_norm_bound(X)
+        if outputs_certainly_finite(
+            coefs, intercepts, bound, self.activation, self.head
+        ):
+            return True
+        return bool(np.isfinite(self.predict_output(flat, X)).all())
 
     def loss_gradient(self, flat, X, Y, sample_weight, grad):
         """Data loss at ``flat``; its gradient is written into ``grad``.

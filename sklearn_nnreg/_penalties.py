@@ -64,15 +64,18 @@ class Penalty:
         """Whether the penalty has a part whose prox gives exact zeros."""
         return bool(self.l1 or self.group)
 
-    def value(self, w, scratch=None):
+    def value(self, w, scratch=None, l1_norm=None):
         """The penalty R(w).
 
         ``scratch``, an array shaped like ``w`` (or None: a new one), holds
-        ``|w|`` for the L1 part.
+        ``|w|`` for the L1 part.  ``l1_norm``, when given, is ``sum |w|``
+        already computed (by the style's last step), used as is.
         """
         total = 0.0
         if self.l1:
-            total += self.l1 * float(np.add.reduce(np.abs(w, out=scratch)))
+            if l1_norm is None:
+                l1_norm = _kernels.abs_sum(w, scratch)
+            total += self.l1 * l1_norm
         if self.l2:
             total += self.l2 * 0.5 * float(np.dot(w, w))
         return total
@@ -219,8 +222,8 @@ class GroupLasso(Penalty):
         norms += self._zero
         return np.divide(1.0, norms, out=self._factor)
 
-    def value(self, w, scratch=None):
-        total = super().value(w, scratch)
+    def value(self, w, scratch=None, l1_norm=None):
+        total = super().value(w, scratch, l1_norm)
         return total + float(np.dot(self.strength, self.group_norms(w)))
 
     def add_gradient(self, w, out, scale, scratch=None):

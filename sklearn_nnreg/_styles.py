@@ -122,7 +122,11 @@ class Style:
         pass
 
     def after_step(self, w, step_size):
-        pass
+        """The operator on the moved weights.
+
+        Returns ``sum |w|`` of the new weights when the step computed it in
+        passing (the L1 part of the next step's penalty value), else None.
+        """
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -415,14 +419,23 @@ class Proximal(Style):
         return state
 
     def after_step(self, w, step_size):
-        # One fused pass (the compiled loop; numpy's work arrays otherwise).
+        # One fused pass (the compiled loop; numpy's work arrays otherwise),
+        # which also sums |w| for the next penalty value unless the group
+        # part moves the weights after it.
         penalty = self.penalty
+        norm = None
         if penalty.l1 or penalty.l2:
-            _kernels.soft_threshold(
-                w, step_size, self.alpha, penalty.l1, penalty.l2, self.scratch
+            norm = _kernels.soft_threshold(
+                w,
+                step_size,
+                self.alpha,
+                penalty.l1,
+                penalty.l2,
+                self.scratch,
+                with_norm=bool(penalty.l1) and not penalty.group,
             )
         if not penalty.group:
-            return
+            return norm
         # The group lasso's block soft-threshold after the L1 part: together
         # the exact prox of the sparse group lasso.
         if isinstance(step_size, np.ndarray):
@@ -486,7 +499,9 @@ class Cumulative(Style):
         # u's increase and the clipped pull of every weight, in one pass.
         u, q = self.state["u"], self.state["q"]
         l1 = self.penalty.l1
-        _kernels.cumulative_pull(w, u, q, step_size, self.alpha, l1, self.scratch)
+        return _kernels.cumulative_pull(
+            w, u, q, step_size, self.alpha, l1, self.scratch, with_norm=True
+        )
 
 
 STYLES = {

@@ -88,14 +88,16 @@ class StochasticTrainer:
         style, (pen_slice, w, g, d) = self.style, self._penalized
         loss = self.network.loss_gradient(flat, Xb, Yb, swb, grad)
         if self._records_objective:
-            loss += style.alpha * self.penalty.value(w, self._value_scratch)
+            # The L1 norm of w, if the last step's after_step computed it.
+            value = self.penalty.value(w, self._value_scratch, self._l1_norm)
+            loss += style.alpha * value
         style.before_optimizer(w, g)
         step_size = self.optimizer.direction(grad, update, style.needs_step_size)
         if isinstance(step_size, np.ndarray):
             step_size = step_size[pen_slice]
         style.after_optimizer(w, d, self.optimizer.scalar_rate, step_size)
         flat -= update
-        style.after_step(w, step_size)
+        self._l1_norm = style.after_step(w, step_size)
         return loss
 
     def _bind(self, flat, grad, update):
@@ -104,6 +106,7 @@ class StochasticTrainer:
         pen = layout.penalized_slice(cfg.penalize_intercepts)
         self._penalized = (pen, flat[pen], grad[pen], update[pen])
         self._records_objective = self.penalty is not None and self.style.has_objective
+        self._l1_norm = None  # nothing known about this run's weights yet
         self._value_scratch = (
             np.empty_like(flat[pen]) if self._records_objective else None
         )
@@ -115,17 +118,13 @@ class StochasticTrainer:
         # Batches are precomputed once per run (gen_batches' slices).
         for batch, size in self._batches:
             index = sample_idx[batch] if shuffle else batch
-            swb = _take_rows(sw, index, swbuf)
-            if swb is not None and not swb.any():
-                continue  # all weights zero: no mean loss, so no step at all
-            loss = step(
-                flat,
-                grad,
-                update,
-                _take_rows(X, index, Xbuf),
-                _take_rows(Y, index, Ybuf),
-                swb,
-            )
+            swb = None
+            if sw is not None:
+                swb = _take_rows(sw, index, swbuf)
+                if not swb.any():
+                    continue  # all weights zero: no mean loss, so no step at all
+            Xb, Yb = _take_rows(X, index, Xbuf), _take_rows(Y, index, Ybuf)
+            loss = step(flat, grad, update, Xb, Yb, swb)
             accumulated += loss * size
             n_seen += size
         return accumulated / n_seen
