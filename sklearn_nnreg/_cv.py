@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import RegularizedMLPClassifier
 from ._path import (
+    PointBudget,
     fit_trunk,
     refit_along_path,
     score_path,
@@ -69,11 +70,14 @@ class _RegularizedMLPCVBase(BaseEstimator):
 
     ``_warm_path`` is a private switch: False fits every (style, alpha,
     fold) cold, exactly as ``GridSearchCV`` over the same grid does (the
-    tests compare the two).  Set it on an instance before ``fit``.
+    tests compare the two).  ``_point_budget`` bounds each warm point (see
+    :class:`~sklearn_nnreg._path.PointBudget`), for experiments with it.
+    Set either on an instance before ``fit``.
     """
 
     _estimator_class = None
     _warm_path = True
+    _point_budget = PointBudget()
 
     # ------------------------------------------------------------ settings
     def _forwarded_params(self):
@@ -148,12 +152,12 @@ class _RegularizedMLPCVBase(BaseEstimator):
         fit on all the data, ``(trunk, seconds)``, None without ``refit``
         or warm starts) runs among the folds' trunks, in a worker.
         """
-        warm = self._warm_path
+        budget = self._budget()
         styles = list(points)
         trunk_point = points[styles[0]][0]
         parallel = self._parallel()
         trunks, refit_trunk = [(None, 0.0)] * len(splits), None
-        if warm:
+        if budget is not None:
             # The refit's trunk first, as the longest job: 1 + 5 trunks on
             # 2 workers take no longer than the 5 folds' alone.
             trains = [None] * bool(self.refit) + [train for train, _ in splits]
@@ -165,11 +169,15 @@ class _RegularizedMLPCVBase(BaseEstimator):
         jobs = [(fold, style) for fold in range(len(splits)) for style in styles]
         rows = parallel(
             delayed(score_path)(
-                estimator, trunks[f][0], points[s], data, splits[f], scorer, warm
+                estimator, trunks[f], points[s], data, splits[f], scorer, budget
             )
             for f, s in jobs
         )
         return dict(zip(jobs, rows, strict=True)), refit_trunk
+
+    def _budget(self):
+        """The warm points' budget, or None: every point a cold fit."""
+        return self._point_budget if self._warm_path else None
 
     def _parallel(self):
         return Parallel(n_jobs=self.n_jobs, verbose=max(0, self.verbose - 2))
@@ -232,13 +240,17 @@ class _RegularizedMLPCVBase(BaseEstimator):
                     points[chosen.style],
                     chosen,
                     *data,
-                    self._warm_path,
+                    self._budget(),
                 )
             ]
         )
-        # The path's points ran with warm_start and capped epochs; the model
+        # The path's points ran with warm_start and a budget; the model
         # reports the user's settings, as a refit of best_params_ would.
-        best.set_params(warm_start=estimator.warm_start, max_iter=estimator.max_iter)
+        best.set_params(
+            warm_start=estimator.warm_start,
+            max_iter=estimator.max_iter,
+            n_iter_no_change=estimator.n_iter_no_change,
+        )
         self.refit_time_ = trunk_seconds + time.perf_counter() - start
         self.best_estimator_ = best
         for name in _MODEL_ATTRIBUTES:
@@ -272,12 +284,12 @@ class _RegularizedMLPCVBase(BaseEstimator):
         estimator = self._base_estimator()
         points = self._path_points(estimator, self._styles(estimator), self.alphas_)
         candidates = [pt for pts in points.values() for pt in pts]
-        trunk = None
-        if self._warm_path:
+        trunk, budget = None, self._budget()
+        if budget is not None:
             trunk, _ = fit_trunk(estimator, candidates[0], X, y, None)
         models = self._parallel()(
             delayed(_refit_or_none)(
-                estimator, trunk, points, candidates[row], X, y, self._warm_path
+                estimator, trunk, points, candidates[row], X, y, budget
             )
             for row in rows
         )
@@ -298,10 +310,10 @@ class _RegularizedMLPCVBase(BaseEstimator):
         return self.best_estimator_
 
 
-def _refit_or_none(estimator, trunk, points, chosen, X, y, warm):
+def _refit_or_none(estimator, trunk, points, chosen, X, y, budget):
     try:
         return refit_along_path(
-            estimator, trunk, points[chosen.style], chosen, X, y, None, warm
+            estimator, trunk, points[chosen.style], chosen, X, y, None, budget
         )
     except TrainingDivergedError:
         return None
