@@ -310,6 +310,37 @@ class _RegularizedMLPCVBase(BaseEstimator):
         return self.best_estimator_
 
 
+_MODEL_METHOD_DOC = """{summary}
+
+Parameters
+----------
+X : {{array-like, sparse matrix}} of shape (n_samples, n_features)
+    The input data.
+
+Returns
+-------
+{returns}
+    {meaning}
+"""
+
+
+def refitted_model_method(name, summary, returns, meaning):
+    """A CV estimator's method ``name``: that of ``best_estimator_``, on X.
+
+    ``summary`` is the docstring's first line, ``returns`` and ``meaning``
+    the two lines of its numpydoc Returns entry.
+    """
+
+    def method(self, X):
+        return getattr(self._model(), name)(X)
+
+    method.__name__ = name
+    method.__doc__ = _MODEL_METHOD_DOC.format(
+        summary=summary, returns=returns, meaning=meaning
+    )
+    return method
+
+
 def _refit_or_none(estimator, trunk, points, chosen, X, y, budget):
     try:
         return refit_along_path(
@@ -600,50 +631,24 @@ sparsity_, n_iter_, loss_
     def _record_targets(self, y):
         self.classes_ = fit_label_binarizer(y).classes_
 
-    def predict(self, X):
-        """Predict class labels for X with the refitted model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            The predicted classes.
-        """
-        return self._model().predict(X)
-
-    def predict_proba(self, X):
-        """Probability estimates of the refitted model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            The probability of each class, in the order of ``classes_``.
-        """
-        return self._model().predict_proba(X)
-
-    def predict_log_proba(self, X):
-        """Logarithm of the probability estimates of the refitted model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            ``log(predict_proba(X))``.
-        """
-        return self._model().predict_log_proba(X)
+    predict = refitted_model_method(
+        "predict",
+        "Predict class labels for X with the refitted model.",
+        "y : ndarray of shape (n_samples,) or (n_samples, n_classes)",
+        "The predicted classes.",
+    )
+    predict_proba = refitted_model_method(
+        "predict_proba",
+        "Probability estimates of the refitted model.",
+        "proba : ndarray of shape (n_samples, n_classes)",
+        "The probability of each class, in the order of ``classes_``.",
+    )
+    predict_log_proba = refitted_model_method(
+        "predict_log_proba",
+        "Logarithm of the probability estimates of the refitted model.",
+        "log_proba : ndarray of shape (n_samples, n_classes)",
+        "``log(predict_proba(X))``.",
+    )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -7,7 +7,11 @@ how the targets are checked, and what the regressor predicts.
 
 from sklearn.base import RegressorMixin
 
-from ._cv import _cv_parameter_constraints, _RegularizedMLPCVBase
+from ._cv import (
+    _cv_parameter_constraints,
+    _RegularizedMLPCVBase,
+    refitted_model_method,
+)
 from ._regressor import RegularizedMLPRegressor
 from ._targets import validate_regression_input
 
@@ -219,20 +223,12 @@ sparsity_, n_iter_, loss_
     def _validate_input(self, X, y):
         return validate_regression_input(self, X, y, self.loss, reset=True)
 
-    def predict(self, X):
-        """Predict with the refitted model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            The predicted values.
-        """
-        return self._model().predict(X)
+    predict = refitted_model_method(
+        "predict",
+        "Predict with the refitted model.",
+        "y : ndarray of shape (n_samples,) or (n_samples, n_outputs)",
+        "The predicted values.",
+    )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
