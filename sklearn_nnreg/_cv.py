@@ -411,7 +411,7 @@ class RegularizedMLPClassifierCV(ClassifierMixin, _RegularizedMLPCVBase):
     one cold fit at the weakest alpha (the *trunk*, made with the first
     style and shared by all), then, for each style, the alphas from weak to
     strong, each point continuing from the previous point's weights and
-    solver memory for at most 25 epochs (sgd and adam).  A point after a
+    solver memory for at most 15 epochs (sgd and adam).  A point after a
     layer has become exactly zero starts cold.  This costs a fraction of
     a grid search over the same candidates (see :doc:`/regularization_path`).
 
@@ -458,7 +458,7 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_fun, \
 penalty, l1_ratio, penalize_intercepts, loss, class_weight
         As in :class:`RegularizedMLPClassifier` (same defaults), forwarded to
         every fit.  ``max_iter`` bounds the trunk and any cold start; the
-        later points of a path take at most 25 epochs.  ``random_state``
+        later points of a path take at most 15 epochs.  ``random_state``
         seeds each fit as it would seed a single one.  ``warm_start`` is
         only passed on to ``best_estimator_``: each ``fit`` searches afresh.
 

@@ -23,7 +23,7 @@ class RegularizedMLPRegressorCV(RegressorMixin, _RegularizedMLPCVBase):
     same search: on each training fold one cold fit at the weakest alpha
     (the *trunk*, made with the first style and shared by all), then, for
     each style, the alphas from weak to strong, each point continuing from
-    the previous point's weights and solver memory for at most 25 epochs
+    the previous point's weights and solver memory for at most 15 epochs
     (sgd and adam); a point after an all-zero layer starts cold.  The chosen
     model is refitted on all the data along the same path.  See
     :doc:`/regularization_path`.
@@ -65,7 +65,7 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_fun, \
 penalty, l1_ratio, penalize_intercepts
         As in :class:`RegularizedMLPRegressor` (same defaults), forwarded to
         every fit.  ``max_iter`` bounds the trunk and any cold start; the
-        later points of a path take at most 25 epochs.  ``warm_start`` is
+        later points of a path take at most 15 epochs.  ``warm_start`` is
         only passed on to ``best_estimator_``: each ``fit`` searches afresh.
 
     Attributes

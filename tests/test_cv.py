@@ -16,9 +16,9 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn_nnreg import (
     RegularizedMLPClassifier,
     RegularizedMLPClassifierCV,
+    _path,
     style_param_grid,
 )
-from sklearn_nnreg import _path
 from sklearn_nnreg._path import POINT_MAX_ITER, PathPoint, walk_path
 from sklearn_nnreg._state import FitState
 
