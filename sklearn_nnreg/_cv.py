@@ -21,6 +21,7 @@ from ._classifier import RegularizedMLPClassifier
 from ._docstrings import fill_estimator_doc, fill_search_doc
 from ._parameters import SEARCH, constraints_of, forwarded_to_fits, init_storing
 from ._path import (
+    PointBudget,
     fit_trunk,
     refit_along_path,
     score_path,
@@ -51,11 +52,14 @@ class _RegularizedMLPCVBase(BaseEstimator):
 
     ``_warm_path`` is a private switch: False fits every (style, alpha,
     fold) cold, exactly as ``GridSearchCV`` over the same grid does (the
-    tests compare the two).  Set it on an instance before ``fit``.
+    tests compare the two).  ``_point_budget`` bounds each warm point (see
+    :class:`~sklearn_nnreg._path.PointBudget`), for experiments with it.
+    Set either on an instance before ``fit``.
     """
 
     _estimator_class = None
     _warm_path = True
+    _point_budget = PointBudget()
 
     @fill_estimator_doc
     def fit(self, X, y, sample_weight=None):
@@ -142,12 +146,12 @@ class _RegularizedMLPCVBase(BaseEstimator):
         fit on all the data, ``(trunk, seconds)``, None without ``refit``
         or warm starts) runs among the folds' trunks, in a worker.
         """
-        warm = self._warm_path
+        budget = self._budget()
         styles = list(points)
         trunk_point = points[styles[0]][0]
         parallel = self._parallel()
         trunks, refit_trunk = [(None, 0.0)] * len(splits), None
-        if warm:
+        if budget is not None:
             # The refit's trunk first, as the longest job: 1 + 5 trunks on
             # 2 workers take no longer than the 5 folds' alone.
             trains = [None] * bool(self.refit) + [train for train, _ in splits]
@@ -159,11 +163,15 @@ class _RegularizedMLPCVBase(BaseEstimator):
         jobs = [(fold, style) for fold in range(len(splits)) for style in styles]
         rows = parallel(
             delayed(score_path)(
-                estimator, trunks[f][0], points[s], data, splits[f], scorer, warm
+                estimator, trunks[f], points[s], data, splits[f], scorer, budget
             )
             for f, s in jobs
         )
         return dict(zip(jobs, rows, strict=True)), refit_trunk
+
+    def _budget(self):
+        """The warm points' budget, or None: every point a cold fit."""
+        return self._point_budget if self._warm_path else None
 
     def _parallel(self):
         return Parallel(n_jobs=self.n_jobs, verbose=max(0, self.verbose - 2))
@@ -226,13 +234,17 @@ class _RegularizedMLPCVBase(BaseEstimator):
                     points[chosen.style],
                     chosen,
                     *data,
-                    self._warm_path,
+                    self._budget(),
                 )
             ]
         )
-        # The path's points ran with warm_start and capped epochs; the model
+        # The path's points ran with warm_start and a budget; the model
         # reports the user's settings, as a refit of best_params_ would.
-        best.set_params(warm_start=estimator.warm_start, max_iter=estimator.max_iter)
+        best.set_params(
+            warm_start=estimator.warm_start,
+            max_iter=estimator.max_iter,
+            n_iter_no_change=estimator.n_iter_no_change,
+        )
         self.refit_time_ = trunk_seconds + time.perf_counter() - start
         self.best_estimator_ = best
         for name in _MODEL_ATTRIBUTES:
@@ -266,12 +278,12 @@ class _RegularizedMLPCVBase(BaseEstimator):
         estimator = self._base_estimator()
         points = self._path_points(estimator, self._styles(estimator), self.alphas_)
         candidates = [pt for pts in points.values() for pt in pts]
-        trunk = None
-        if self._warm_path:
+        trunk, budget = None, self._budget()
+        if budget is not None:
             trunk, _ = fit_trunk(estimator, candidates[0], X, y, None)
         models = self._parallel()(
             delayed(_refit_or_none)(
-                estimator, trunk, points, candidates[row], X, y, self._warm_path
+                estimator, trunk, points, candidates[row], X, y, budget
             )
             for row in rows
         )
@@ -292,10 +304,41 @@ class _RegularizedMLPCVBase(BaseEstimator):
         return self.best_estimator_
 
 
-def _refit_or_none(estimator, trunk, points, chosen, X, y, warm):
+_MODEL_METHOD_DOC = """{summary}
+
+Parameters
+----------
+X : {{array-like, sparse matrix}} of shape (n_samples, n_features)
+    The input data.
+
+Returns
+-------
+{returns}
+    {meaning}
+"""
+
+
+def refitted_model_method(name, summary, returns, meaning):
+    """A CV estimator's method ``name``: that of ``best_estimator_``, on X.
+
+    ``summary`` is the docstring's first line, ``returns`` and ``meaning``
+    the two lines of its numpydoc Returns entry.
+    """
+
+    def method(self, X):
+        return getattr(self._model(), name)(X)
+
+    method.__name__ = name
+    method.__doc__ = _MODEL_METHOD_DOC.format(
+        summary=summary, returns=returns, meaning=meaning
+    )
+    return method
+
+
+def _refit_or_none(estimator, trunk, points, chosen, X, y, budget):
     try:
         return refit_along_path(
-            estimator, trunk, points[chosen.style], chosen, X, y, None, warm
+            estimator, trunk, points[chosen.style], chosen, X, y, None, budget
         )
     except TrainingDivergedError:
         return None
@@ -363,7 +406,7 @@ class RegularizedMLPClassifierCV(ClassifierMixin, _RegularizedMLPCVBase):
     one cold fit at the weakest alpha (the *trunk*, made with the first
     style and shared by all), then, for each style, the alphas from weak to
     strong, each point continuing from the previous point's weights and
-    solver memory for at most 25 epochs (sgd and adam).  A point after a
+    solver memory for at most 15 epochs (sgd and adam).  A point after a
     layer has become exactly zero starts cold.  This costs a fraction of
     a grid search over the same candidates (see :doc:`/regularization_path`).
 
@@ -406,50 +449,24 @@ class RegularizedMLPClassifierCV(ClassifierMixin, _RegularizedMLPCVBase):
     def _record_targets(self, y):
         self.classes_ = fit_label_binarizer(y).classes_
 
-    def predict(self, X):
-        """Predict class labels for X with the refitted model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            The predicted classes.
-        """
-        return self._model().predict(X)
-
-    def predict_proba(self, X):
-        """Probability estimates of the refitted model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            The probability of each class, in the order of ``classes_``.
-        """
-        return self._model().predict_proba(X)
-
-    def predict_log_proba(self, X):
-        """Logarithm of the probability estimates of the refitted model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-            ``log(predict_proba(X))``.
-        """
-        return self._model().predict_log_proba(X)
+    predict = refitted_model_method(
+        "predict",
+        "Predict class labels for X with the refitted model.",
+        "y : ndarray of shape (n_samples,) or (n_samples, n_classes)",
+        "The predicted classes.",
+    )
+    predict_proba = refitted_model_method(
+        "predict_proba",
+        "Probability estimates of the refitted model.",
+        "proba : ndarray of shape (n_samples, n_classes)",
+        "The probability of each class, in the order of ``classes_``.",
+    )
+    predict_log_proba = refitted_model_method(
+        "predict_log_proba",
+        "Logarithm of the probability estimates of the refitted model.",
+        "log_proba : ndarray of shape (n_samples, n_classes)",
+        "``log(predict_proba(X))``.",
+    )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -7,7 +7,7 @@ how the targets are checked, and what the regressor predicts.
 
 from sklearn.base import RegressorMixin
 
-from ._cv import _RegularizedMLPCVBase
+from ._cv import _RegularizedMLPCVBase, refitted_model_method
 from ._docstrings import fill_search_doc
 from ._parameters import SEARCH, constraints_of, forwarded_to_fits, init_storing
 from ._regressor import RegularizedMLPRegressor
@@ -22,7 +22,7 @@ class RegularizedMLPRegressorCV(RegressorMixin, _RegularizedMLPCVBase):
     same search: on each training fold one cold fit at the weakest alpha
     (the *trunk*, made with the first style and shared by all), then, for
     each style, the alphas from weak to strong, each point continuing from
-    the previous point's weights and solver memory for at most 25 epochs
+    the previous point's weights and solver memory for at most 15 epochs
     (sgd and adam); a point after an all-zero layer starts cold.  The chosen
     model is refitted on all the data along the same path.  See
     :doc:`/regularization_path`.
@@ -61,20 +61,12 @@ class RegularizedMLPRegressorCV(RegressorMixin, _RegularizedMLPCVBase):
     def _validate_input(self, X, y):
         return validate_regression_input(self, X, y, self.loss, reset=True)
 
-    def predict(self, X):
-        """Predict with the refitted model.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            The predicted values.
-        """
-        return self._model().predict(X)
+    predict = refitted_model_method(
+        "predict",
+        "Predict with the refitted model.",
+        "y : ndarray of shape (n_samples,) or (n_samples, n_outputs)",
+        "The predicted values.",
+    )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

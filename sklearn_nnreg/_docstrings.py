@@ -12,6 +12,7 @@ import re
 import textwrap
 
 from ._parameters import forwarded_to_fits
+from ._path import POINT_MAX_ITER, POINT_N_ITER_NO_CHANGE
 from ._styles import STYLES, Gradient, Proximal, styles_accepting
 
 _PLACEHOLDER = re.compile(r"(\s*)\{(\w+)\}")
@@ -252,8 +253,8 @@ cv_results_ : dict of ndarray
     ``std_score_time``, plus ``split<k>_test_sparsity``,
     ``mean_test_sparsity``, ``std_test_sparsity`` (fraction of exactly
     zero weights) and ``mean_n_iter`` (epochs).  A fit's time is that of
-    its own point only (the trunk's for the first point of the first
-    style).  It feeds :class:`~sklearn_nnreg.plot.StyleComparisonDisplay`
+    its own point, plus its trunk's for the first point of the first
+    style.  It feeds :class:`~sklearn_nnreg.plot.StyleComparisonDisplay`
     and :class:`~sklearn_nnreg.plot.SparsityPathDisplay` as it is.
 best_index_ : int
     The row of the chosen candidate in ``cv_results_``.
@@ -285,7 +286,8 @@ def _forwarded_parameters(search_class):
         ", ".join(names),
         f"""As in :class:`{search_class._estimator_class.__name__}` (same
         defaults), forwarded to every fit.  ``max_iter`` bounds the trunk and
-        any cold start; the later points of a path take at most 25 epochs.
+        any cold start; the later points of a path take at most
+        {POINT_MAX_ITER} epochs, with a patience of {POINT_N_ITER_NO_CHANGE}.
         ``random_state`` seeds each fit as it would seed a single one.
         ``warm_start`` is only passed on to ``best_estimator_``: each ``fit``
         searches afresh.""",

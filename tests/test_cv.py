@@ -16,6 +16,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn_nnreg import (
     RegularizedMLPClassifier,
     RegularizedMLPClassifierCV,
+    _path,
     style_param_grid,
 )
 from sklearn_nnreg._path import POINT_MAX_ITER, PathPoint, walk_path
@@ -221,6 +222,34 @@ def test_both_curve_displays_draw_cv_results_unchanged(data):
             sparsity.sparsity[style], results["mean_test_sparsity"][rows]
         )
         assert_array_equal(scores.alphas[style], [1e-4, 1e-2])
+
+
+def test_the_first_points_fit_time_is_the_trunks(data, monkeypatch):
+    # A clock that only the fits move: a cold fit takes 100 s, a warm one 1 s.
+    now = [0.0]
+    monkeypatch.setattr(_path, "perf_counter", lambda: now[0])
+    cold_fit, warm_fit = _path.fit_point_cold, _path._continue
+
+    def cold(*args):
+        now[0] += 100.0
+        return cold_fit(*args)
+
+    def warm(*args):
+        now[0] += 1.0
+        return warm_fit(*args)
+
+    monkeypatch.setattr(_path, "fit_point_cold", cold)
+    monkeypatch.setattr(_path, "_continue", warm)
+    X, y = data
+    search = RegularizedMLPClassifierCV(
+        alphas=[1e-4, 1e-3],
+        penalty_styles=["gradient", "proximal"],
+        cv=3,
+        refit=False,
+        **SETTINGS,
+    ).fit(X, y)
+    # Rows: (gradient, 1e-4) is the trunk itself; the others continue warm.
+    assert_array_equal(search.cv_results_["mean_fit_time"], [100.0, 1.0, 1.0, 1.0])
 
 
 def test_parallel_folds_and_styles_give_the_same_results(data):
