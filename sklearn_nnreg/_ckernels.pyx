@@ -346,13 +346,28 @@ cdef inline double _pull_branching(double before, double owed_positive,
     return before
 
 
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef inline floating _pull_one(floating *wp, double *qp, Py_ssize_t i,
+                               double u) noexcept nogil:
+    """Weight i pulled toward zero by the total shrink u, offset by what it
+    has already taken (q), and q updated by what it takes now."""
+    cdef double before = wp[i], qi = qp[i]
+    cdef floating wi
+    if floating is float:
+        wi = <floating>_pull_branching(before, u + qi, u - qi)
+    else:
+        wi = <floating>_pull(before, u + qi, u - qi)
+    wp[i] = wi
+    qp[i] = qi + (<double>wi - before)
+    return wi
+
+
 def cumulative_pull(floating[::1] w, double[::1] q, double u, bint with_norm=False):
     """The cumulative L1 pull with one total shrink u for every weight:
     w <- max(0, w - (u + q)) if w > 0, min(0, w + (u - q)) if w < 0; then
     q <- q + (w_new - w_old), in double."""
     cdef Py_ssize_t i
-    cdef double before, qi
-    cdef floating wi
     cdef floating *wp
     cdef double *qp
     cdef const char *starts[2]
@@ -369,14 +384,7 @@ def cumulative_pull(floating[::1] w, double[::1] q, double u, bint with_norm=Fal
     wp, qp = &w[0], &q[0]
     with nogil:
         for i in range(w.shape[0]):
-            before = wp[i]
-            qi = qp[i]
-            if floating is float:
-                wi = <floating>_pull_branching(before, u + qi, u - qi)
-            else:
-                wi = <floating>_pull(before, u + qi, u - qi)
-            wp[i] = wi
-            qp[i] = qi + (<double>wi - before)
+            _pull_one(wp, qp, i, u)
     return _norm_if(with_norm, w)
 
 
@@ -386,8 +394,7 @@ def cumulative_pull_per_coordinate(floating[::1] w, double[::1] u, double[::1] q
     """As ``cumulative_pull`` with one total shrink per weight, itself first
     increased in the same pass: u <- u + (step_size alpha) l1, in double."""
     cdef Py_ssize_t i, n = w.shape[0]
-    cdef double before, qi, ui
-    cdef floating wi
+    cdef double ui
     cdef floating *wp
     cdef double *up
     cdef double *qp
@@ -410,14 +417,7 @@ def cumulative_pull_per_coordinate(floating[::1] w, double[::1] u, double[::1] q
         for i in range(n):
             ui = up[i] + (<double>sp[i] * alpha) * l1
             up[i] = ui
-            before = wp[i]
-            qi = qp[i]
-            if floating is float:
-                wi = <floating>_pull_branching(before, ui + qi, ui - qi)
-            else:
-                wi = <floating>_pull(before, ui + qi, ui - qi)
-            wp[i] = wi
-            qp[i] = qi + (<double>wi - before)
+            _pull_one(wp, qp, i, ui)
     return _norm_if(with_norm, w)
 
 

@@ -318,16 +318,43 @@ Returns
 """
 
 
-def refitted_model_method(name, summary, returns, meaning):
+# The docstring parts of each delegated method: (summary, Returns entry,
+# its meaning), per estimator kind where the outputs differ.
+_MODEL_METHODS = {
+    ("predict", "classifier"): (
+        "Predict class labels for X with the refitted model.",
+        "y : ndarray of shape (n_samples,) or (n_samples, n_classes)",
+        "The predicted classes.",
+    ),
+    ("predict", "regressor"): (
+        "Predict with the refitted model.",
+        "y : ndarray of shape (n_samples,) or (n_samples, n_outputs)",
+        "The predicted values.",
+    ),
+    ("predict_proba", "classifier"): (
+        "Probability estimates of the refitted model.",
+        "proba : ndarray of shape (n_samples, n_classes)",
+        "The probability of each class, in the order of ``classes_``.",
+    ),
+    ("predict_log_proba", "classifier"): (
+        "Logarithm of the probability estimates of the refitted model.",
+        "log_proba : ndarray of shape (n_samples, n_classes)",
+        "``log(predict_proba(X))``.",
+    ),
+}
+
+
+def refitted_model_method(name, kind):
     """A CV estimator's method ``name``: that of ``best_estimator_``, on X.
 
-    ``summary`` is the docstring's first line, ``returns`` and ``meaning``
-    the two lines of its numpydoc Returns entry.
+    ``kind`` ('classifier' or 'regressor') picks the docstring's summary and
+    Returns entry in ``_MODEL_METHODS``.
     """
 
     def method(self, X):
         return getattr(self._model(), name)(X)
 
+    summary, returns, meaning = _MODEL_METHODS[name, kind]
     method.__name__ = name
     method.__doc__ = _MODEL_METHOD_DOC.format(
         summary=summary, returns=returns, meaning=meaning
@@ -449,24 +476,9 @@ class RegularizedMLPClassifierCV(ClassifierMixin, _RegularizedMLPCVBase):
     def _record_targets(self, y):
         self.classes_ = fit_label_binarizer(y).classes_
 
-    predict = refitted_model_method(
-        "predict",
-        "Predict class labels for X with the refitted model.",
-        "y : ndarray of shape (n_samples,) or (n_samples, n_classes)",
-        "The predicted classes.",
-    )
-    predict_proba = refitted_model_method(
-        "predict_proba",
-        "Probability estimates of the refitted model.",
-        "proba : ndarray of shape (n_samples, n_classes)",
-        "The probability of each class, in the order of ``classes_``.",
-    )
-    predict_log_proba = refitted_model_method(
-        "predict_log_proba",
-        "Logarithm of the probability estimates of the refitted model.",
-        "log_proba : ndarray of shape (n_samples, n_classes)",
-        "``log(predict_proba(X))``.",
-    )
+    predict = refitted_model_method("predict", "classifier")
+    predict_proba = refitted_model_method("predict_proba", "classifier")
+    predict_log_proba = refitted_model_method("predict_log_proba", "classifier")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -61,12 +61,7 @@ class RegularizedMLPRegressorCV(RegressorMixin, _RegularizedMLPCVBase):
     def _validate_input(self, X, y):
         return validate_regression_input(self, X, y, self.loss, reset=True)
 
-    predict = refitted_model_method(
-        "predict",
-        "Predict with the refitted model.",
-        "y : ndarray of shape (n_samples,) or (n_samples, n_outputs)",
-        "The predicted values.",
-    )
+    predict = refitted_model_method("predict", "regressor")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -128,14 +128,9 @@ def test_ruff_finds_nothing_to_change(command):
 # Pairs of files in which `duplicates` still finds a repeated block, each for
 # a reason (see docs/architecture.rst and the issue's notes); empty it as they
 # go, and the test then asks for "no duplicates".
-#  - _cv.py ~ _cv.py, _cv.py ~ _cv_regressor.py: the CV estimators' predict,
-#    predict_proba and predict_log_proba, each a docstring and one call to the
-#    refitted model (owned by the work on _cv.py).
 #  - the displays' public from_estimator(cls, estimator, X, y, *, alphas, ...)
 #    signatures, one per display (scikit-learn's Display convention).
 _KNOWN_PAIRS = {
-    ("_cv.py", "_cv.py"),
-    ("_cv.py", "_cv_regressor.py"),
     ("plot/_sparsity_path.py", "plot/_style_comparison.py"),
     ("plot/_sparsity_path.py", "plot/_structure.py"),
     ("plot/_structure.py", "plot/_style_comparison.py"),
