@@ -109,7 +109,7 @@ def evaluate(selection):
 # Accuracy against the number of features kept
 # ---------------------------------------------
 paths = {
-    "group lasso, proximal adam": (group_lasso_path, [2e-3, 5e-3, 7e-3, 1e-2, 1.5e-2]),
+    "group lasso, proximal adam": (group_lasso_path, [2e-3, 5e-3, 1e-2, 2e-2, 3e-2]),
     "L1, lbfgs": (l1_path, [1e-2, 3e-2, 6e-2]),
 }
 results, structure = {}, []
