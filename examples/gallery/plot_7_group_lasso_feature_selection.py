@@ -15,7 +15,7 @@ Here a network selects features for a pipeline
 data whose 5 informative features are known, along a path of alphas, next to
 element-wise L1 under ``solver='lbfgs'`` (the other way to zero whole
 inputs).  The group-lasso selector follows the recommended recipe
-(:ref:`group-lasso-feature-selection`): full-batch adam with a fixed number
+(:ref:`the recipe <group-lasso-feature-selection>`): full-batch adam with a fixed number
 of epochs per alpha, fitted along the path from weak to strong with
 ``warm_start=True``, so an input the network has learnt to use is not lost
 to a strong alpha before it is learnt.  Choose alpha by the pipeline's
