@@ -164,10 +164,13 @@ class _StyleCurvesDisplay:
         return cls._from_curves(curves, cls._curve_params, **params)
 
     @classmethod
-    def _style_grid(cls, estimator, alphas, styles, penalty):
-        """The grid of ``from_estimator``; without matplotlib, fail before fitting."""
+    def _style_grid(cls, given):
+        """The grid of ``from_estimator`` (its arguments ``given``).
+
+        Without matplotlib, this fails before any fit.
+        """
         _pyplot(cls.__name__ + ".from_estimator")
-        return _grid_for(estimator, alphas, styles, penalty)
+        return _grid_for(given.estimator, given.alphas, given.styles, given.penalty)
 
     @staticmethod
     def _missing_column_message(key, metrics):

@@ -1,32 +1,19 @@
-"""Parameter descriptions that several displays share, written once.
+"""Docstring text that several displays share, written once.
 
 A docstring line that is only ``{name}`` is replaced by the block ``name``
 below (by :func:`sklearn_nnreg._docstrings.fill_doc`), at that line's
 indentation, when the module is imported; the built docs and ``help()``
-show the full text.
+show the full text.  The builders' parameters (``from_estimator``,
+``from_cv_results``) are declared, with their text, in ``_arguments``.
 """
 
 from .._docstrings import fill_doc
-
-_AX = """\
-ax : matplotlib Axes, default=None
-    Axes to draw on; a new figure when None."""
-_LINE_KWARGS = """\
-line_kwargs : dict, default=None
-    Passed to ``ax.plot`` for every line."""
-_STD_DISPLAY_STYLE = """\
-std_display_style : {'fill_between', 'errorbar'} or None, \
-default='fill_between'
-    How to show one standard deviation over the folds, when there is one."""
-_CLONE_FITS = """\
-n_jobs : int, default=None
-    Parallel fits (joblib).
-fit_params : dict, default=None
-    Passed to ``fit``."""
+from ._arguments import DRAWING, DRAWING_WITH_SPREAD
 
 
-def _plot_section(*entries):
+def _plot_section(*arguments):
     """The Parameters and Returns sections of a display's ``plot``."""
+    entries = [argument.entry for argument in arguments]
     returns = (
         "display : object\n"
         "    The display, with ``lines_``, ``ax_`` and ``figure_`` set."
@@ -37,29 +24,15 @@ def _plot_section(*entries):
 
 
 _BLOCKS = {
-    "estimator_data": """\
-estimator : estimator
-    A :class:`~sklearn_nnreg.RegularizedMLPClassifier` or
-    :class:`~sklearn_nnreg.RegularizedMLPRegressor`, or a pipeline ending
-    in one (not fitted; it is cloned).
-X : array-like of shape (n_samples, n_features)
-    Training data.
-y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-    Labels, or regression targets.""",
-    "penalty_styles": """\
-penalty : {'l1', 'l2', 'elasticnet'}, default=None
-    The penalty; the estimator's when None.
-styles : sequence of str, default=None
-    The styles; all that can express the penalty when None (with
-    ``solver='lbfgs'``, the styles with an objective).""",
-    # how a method draws: the axes and the lines (with the folds' spread)
-    "drawing": "\n".join([_AX, _LINE_KWARGS]),
-    "drawing_with_spread": "\n".join([_AX, _STD_DISPLAY_STYLE, _LINE_KWARGS]),
-    # from_estimator of the displays that fit one clone per point
-    "clone_fits_drawing": "\n".join([_CLONE_FITS, _AX, _LINE_KWARGS]),
     # the plot methods: their one kind of parameter and what they return
-    "plot_drawing": _plot_section(_AX, _LINE_KWARGS),
-    "plot_drawing_with_spread": _plot_section(_AX, _STD_DISPLAY_STYLE, _LINE_KWARGS),
+    "plot_drawing": _plot_section(*DRAWING),
+    "plot_drawing_with_spread": _plot_section(*DRAWING_WITH_SPREAD),
+    # the attributes of a display drawn on one axes
+    "plot_axes": """\
+ax_ : matplotlib Axes
+    The axes of the plot.
+figure_ : matplotlib Figure
+    The figure of the plot.""",
     # the data of an example with the classifier
     "example_iris": """\
 Examples

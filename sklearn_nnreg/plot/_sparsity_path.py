@@ -6,8 +6,38 @@ from sklearn.base import clone
 
 from .._grid import common_alpha
 from .._scoring import _final_estimator
+from ._arguments import (
+    ALPHAS,
+    CLONE_FITS,
+    CV_RESULTS,
+    DRAWING,
+    DRAWING_WITH_SPREAD,
+    FITTED_DATA,
+    PENALTY_STYLES,
+    builder_taking,
+    declare_arguments,
+)
 from ._curves import _curves_by_style, _StyleCurvesDisplay
 from ._docs import _fill_doc
+
+_ALPHAS = ALPHAS.described(
+    """
+    The alphas in objective units (translated into each style's
+    unit with :func:`~sklearn_nnreg.style_param_grid`).
+    """
+)
+_CV_RESULTS = CV_RESULTS.described(
+    """
+    ``GridSearchCV.cv_results_`` of a search over a
+    :func:`~sklearn_nnreg.style_param_grid` grid, or several of them.
+    """
+)
+(_METRIC,) = declare_arguments(
+    """
+metric : str, default='sparsity'
+    The key of :func:`~sklearn_nnreg.sparsity_scorer` in ``scoring``.
+"""
+)
 
 
 def _fit_sparsity(estimator, params, X, y, fit_params):
@@ -46,10 +76,7 @@ class SparsityPathDisplay(_StyleCurvesDisplay):
         Bands of one standard deviation, when ``sparsity_stds`` is given.
     errorbar_ : dict of str to matplotlib ErrorbarContainer
         Error bars, with ``std_display_style='errorbar'``.
-    ax_ : matplotlib Axes
-        The axes of the plot.
-    figure_ : matplotlib Figure
-        The figure of the plot.
+    {plot_axes}
 
     See Also
     --------
@@ -80,87 +107,38 @@ class SparsityPathDisplay(_StyleCurvesDisplay):
     def _y_label(self):
         return "share of weights exactly zero"
 
-    @classmethod
-    @_fill_doc
-    def from_estimator(
-        cls,
-        estimator,
-        X,
-        y,
-        *,
-        alphas,
-        penalty=None,
-        styles=None,
-        n_jobs=None,
-        fit_params=None,
-        ax=None,
-        line_kwargs=None,
-    ):
-        """Fit one clone per style and alpha, then plot their sparsity.
-
-        Parameters
-        ----------
-        {estimator_data}
-        alphas : sequence of float
-            The alphas in objective units (translated into each style's
-            unit with :func:`~sklearn_nnreg.style_param_grid`).
-        {penalty_styles}
-        {clone_fits_drawing}
-
-        Returns
-        -------
-        display : SparsityPathDisplay
-            The plotted display.
-        """
+    @builder_taking(*FITTED_DATA, _ALPHAS, *PENALTY_STYLES, *CLONE_FITS, *DRAWING)
+    def from_estimator(cls, given):
+        """Fit one clone per style and alpha, then plot their sparsity."""
         from sklearn.model_selection import ParameterGrid
 
-        grid = cls._style_grid(estimator, alphas, styles, penalty)
+        grid = cls._style_grid(given)
         candidates = list(ParameterGrid(grid))
-        sparsity = Parallel(n_jobs=n_jobs)(
-            delayed(_fit_sparsity)(estimator, p, X, y, fit_params or {})
+        fit_params = given.fit_params or {}
+        sparsity = Parallel(n_jobs=given.n_jobs)(
+            delayed(_fit_sparsity)(given.estimator, p, given.X, given.y, fit_params)
             for p in candidates
         )
         curves = _curves_by_style(
             candidates, common_alpha({"params": candidates}), [np.asarray(sparsity)]
         )
         display = cls._from_curves(curves, cls._curve_params[:1])
-        return display.plot(ax=ax, line_kwargs=line_kwargs)
+        return display.plot(ax=given.ax, line_kwargs=given.line_kwargs)
 
-    @classmethod
-    @_fill_doc
-    def from_cv_results(
-        cls,
-        cv_results,
-        *,
-        metric="sparsity",
-        ax=None,
-        std_display_style="fill_between",
-        line_kwargs=None,
-    ):
+    @builder_taking(_CV_RESULTS, _METRIC, *DRAWING_WITH_SPREAD)
+    def from_cv_results(cls, given):
         """Plot the sparsity recorded by a search over alpha and style.
 
         The search must have recorded each candidate's ``sparsity_``: pass
         :func:`~sklearn_nnreg.sparsity_scorer` in a multi-metric
         ``scoring`` dict, e.g. ``scoring={'accuracy': 'accuracy',
         'sparsity': sparsity_scorer}, refit='accuracy'``.
-
-        Parameters
-        ----------
-        cv_results : dict or sequence of dict
-            ``GridSearchCV.cv_results_`` of a search over a
-            :func:`~sklearn_nnreg.style_param_grid` grid, or several of them.
-        metric : str, default='sparsity'
-            The key of :func:`~sklearn_nnreg.sparsity_scorer` in ``scoring``.
-        {drawing_with_spread}
-
-        Returns
-        -------
-        display : SparsityPathDisplay
-            The plotted display.
         """
-        display = cls._from_cv_metric(cv_results, metric)
+        display = cls._from_cv_metric(given.cv_results, given.metric)
         return display.plot(
-            ax=ax, std_display_style=std_display_style, line_kwargs=line_kwargs
+            ax=given.ax,
+            std_display_style=given.std_display_style,
+            line_kwargs=given.line_kwargs,
         )
 
     @staticmethod

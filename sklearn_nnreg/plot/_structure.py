@@ -6,8 +6,22 @@ from sklearn.base import clone
 
 from .._scoring import _final_estimator
 from .._styles import STYLES
+from ._arguments import (
+    ALPHAS,
+    CLONE_FITS,
+    DRAWING,
+    FITTED_DATA,
+    builder_taking,
+)
 from ._common import ALPHA_LABEL, _new_axes
 from ._docs import _fill_doc
+
+_ALPHAS = ALPHAS.described(
+    """
+    The alphas in objective units, translated into the unit of the
+    estimator's ``penalty_style``.
+    """
+)
 
 
 def _fit_structure(estimator, alpha, X, y, fit_params):
@@ -27,6 +41,7 @@ def _fit_structure(estimator, alpha, X, y, fit_params):
     return units, int(inputs.any(axis=1).sum()), inputs.shape[0]
 
 
+@_fill_doc
 class StructureDisplay:
     """Hidden units and inputs a network keeps, against alpha.
 
@@ -58,10 +73,7 @@ class StructureDisplay:
     lines_ : dict of str to matplotlib Line2D
         The line of the inputs (``'inputs'``) and of each hidden layer
         (``'hidden layer 1'``, ...).
-    ax_ : matplotlib Axes
-        The axes of the plot.
-    figure_ : matplotlib Figure
-        The figure of the plot.
+    {plot_axes}
 
     See Also
     --------
@@ -117,41 +129,18 @@ class StructureDisplay:
         self.ax_, self.figure_ = ax, ax.figure
         return self
 
-    @classmethod
-    @_fill_doc
-    def from_estimator(
-        cls,
-        estimator,
-        X,
-        y,
-        *,
-        alphas,
-        n_jobs=None,
-        fit_params=None,
-        ax=None,
-        line_kwargs=None,
-    ):
-        """Fit one clone per alpha, then plot the units and inputs kept.
-
-        Parameters
-        ----------
-        {estimator_data}
-        alphas : sequence of float
-            The alphas in objective units, translated into the unit of the
-            estimator's ``penalty_style``.
-        {clone_fits_drawing}
-
-        Returns
-        -------
-        display : StructureDisplay
-            The plotted display.
-        """
-        alphas = np.sort(np.asarray(alphas, dtype=float))
-        results = Parallel(n_jobs=n_jobs)(
-            delayed(_fit_structure)(estimator, alpha, X, y, fit_params or {})
+    @builder_taking(*FITTED_DATA, _ALPHAS, *CLONE_FITS, *DRAWING)
+    def from_estimator(cls, given):
+        """Fit one clone per alpha, then plot the units and inputs kept."""
+        alphas = np.sort(np.asarray(given.alphas, dtype=float))
+        fit_params = given.fit_params or {}
+        results = Parallel(n_jobs=given.n_jobs)(
+            delayed(_fit_structure)(
+                given.estimator, alpha, given.X, given.y, fit_params
+            )
             for alpha in alphas
         )
-        network = _final_estimator(estimator)
+        network = _final_estimator(given.estimator)
         sizes = network.hidden_layer_sizes
         sizes = tuple(sizes) if hasattr(sizes, "__iter__") else (sizes,)
         display = cls(
@@ -161,4 +150,4 @@ class StructureDisplay:
             hidden_layer_sizes=sizes,
             n_features=results[0][2],
         )
-        return display.plot(ax=ax, line_kwargs=line_kwargs)
+        return display.plot(ax=given.ax, line_kwargs=given.line_kwargs)

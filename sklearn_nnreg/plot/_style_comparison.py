@@ -2,10 +2,40 @@
 
 import numpy as np
 
+from ._arguments import (
+    ALPHAS,
+    CV_RESULTS,
+    DRAWING_WITH_SPREAD,
+    FITTED_DATA,
+    N_JOBS,
+    PENALTY_STYLES,
+    builder_taking,
+    declare_arguments,
+)
 from ._curves import _StyleCurvesDisplay
 from ._docs import _fill_doc
 
+_CV, _SCORING = declare_arguments(
+    """
+cv : int, cross-validation generator or iterable, default=None
+    As in :class:`~sklearn.model_selection.GridSearchCV`.
+scoring : str or callable, default=None
+    One score, as in ``GridSearchCV``; the estimator's ``score`` when
+    None.
+"""
+)
+#: The search that from_estimator runs.
+_SEARCH = (_CV, _SCORING, N_JOBS.described("Parallel fits."))
+(_METRIC,) = declare_arguments(
+    """
+metric : str, default=None
+    With multi-metric scoring, the metric to show (the key of
+    ``scoring``); None uses ``mean_test_score``.
+"""
+)
 
+
+@_fill_doc
 class StyleComparisonDisplay(_StyleCurvesDisplay):
     """Cross-validated score against alpha, one line per penalty style.
 
@@ -35,10 +65,7 @@ class StyleComparisonDisplay(_StyleCurvesDisplay):
         (``std_display_style='fill_between'``).
     errorbar_ : dict of str to matplotlib ErrorbarContainer
         The error bars of each style (``std_display_style='errorbar'``).
-    ax_ : matplotlib Axes
-        The axes of the plot.
-    figure_ : matplotlib Figure
-        The figure of the plot.
+    {plot_axes}
 
     See Also
     --------
@@ -76,107 +103,49 @@ class StyleComparisonDisplay(_StyleCurvesDisplay):
     def _y_label(self):
         return f"mean CV {self.score_name or 'score'}"
 
-    @classmethod
-    @_fill_doc
-    def from_cv_results(
-        cls,
-        cv_results,
-        *,
-        metric=None,
-        ax=None,
-        std_display_style="fill_between",
-        line_kwargs=None,
-    ):
-        """Plot the results of a search over alpha and penalty style.
-
-        Parameters
-        ----------
-        cv_results : dict or sequence of dict
-            ``GridSearchCV.cv_results_`` of a search over a
-            :func:`style_param_grid` grid, or several of them (e.g. one
-            search per style), whose rows are pooled.
-        metric : str, default=None
-            With multi-metric scoring, the metric to show (the key of
-            ``scoring``); None uses ``mean_test_score``.
-        {drawing_with_spread}
-
-        Returns
-        -------
-        display : StyleComparisonDisplay
-            The plotted display.
-        """
+    @builder_taking(CV_RESULTS, _METRIC, *DRAWING_WITH_SPREAD)
+    def from_cv_results(cls, given):
+        """Plot the results of a search over alpha and penalty style."""
+        metric = given.metric
         suffix = "score" if metric is None else metric
-        display = cls._from_cv_metric(cv_results, suffix, score_name=metric)
+        display = cls._from_cv_metric(given.cv_results, suffix, score_name=metric)
         return display.plot(
-            ax=ax, std_display_style=std_display_style, line_kwargs=line_kwargs
+            ax=given.ax,
+            std_display_style=given.std_display_style,
+            line_kwargs=given.line_kwargs,
         )
 
-    @classmethod
-    @_fill_doc
-    def from_estimator(
-        cls,
-        estimator,
-        X,
-        y,
-        *,
-        alphas,
-        penalty=None,
-        styles=None,
-        cv=None,
-        scoring=None,
-        n_jobs=None,
-        ax=None,
-        std_display_style="fill_between",
-        line_kwargs=None,
-    ):
+    @builder_taking(
+        *FITTED_DATA, ALPHAS, *PENALTY_STYLES, *_SEARCH, *DRAWING_WITH_SPREAD
+    )
+    def from_estimator(cls, given):
         """Run a grid search over alpha and penalty style, then plot it.
 
         The grid is :func:`style_param_grid` for the estimator's penalty,
         ``learning_rate_init`` and, with ``solver='sgd'``, ``momentum``; fits
         that fail score NaN and leave a gap in their line.
-
-        Parameters
-        ----------
-        {estimator_data}
-        alphas : sequence of float
-            The alphas in objective units.
-        {penalty_styles}
-        cv : int, cross-validation generator or iterable, default=None
-            As in :class:`~sklearn.model_selection.GridSearchCV`.
-        scoring : str or callable, default=None
-            One score, as in ``GridSearchCV``; the estimator's ``score`` when
-            None.
-        n_jobs : int, default=None
-            Parallel fits.
-        {drawing_with_spread}
-
-        Returns
-        -------
-        display : StyleComparisonDisplay
-            The plotted display.
         """
         from sklearn.model_selection import GridSearchCV
 
-        grid = cls._style_grid(estimator, alphas, styles, penalty)
         search = GridSearchCV(
-            estimator,
-            grid,
-            cv=cv,
-            scoring=scoring,
-            n_jobs=n_jobs,
+            given.estimator,
+            cls._style_grid(given),
+            cv=given.cv,
+            scoring=given.scoring,
+            n_jobs=given.n_jobs,
             error_score=np.nan,
             refit=False,
         )
-        search.fit(X, y)
+        search.fit(given.X, given.y)
         display = cls.from_cv_results(
             search.cv_results_,
-            ax=ax,
-            std_display_style=std_display_style,
-            line_kwargs=line_kwargs,
+            ax=given.ax,
+            std_display_style=given.std_display_style,
+            line_kwargs=given.line_kwargs,
         )
-        if isinstance(scoring, str):
-            display.score_name = scoring
-            display.ax_.set_ylabel(f"mean CV {scoring}")
+        if isinstance(given.scoring, str):
+            display.score_name = given.scoring
+            display.ax_.set_ylabel(f"mean CV {given.scoring}")
         return display
 
     @staticmethod
