@@ -19,6 +19,7 @@ from sklearn_nnreg.plot import (
     StyleComparisonDisplay,
     WeightHistogramDisplay,
 )
+from sklearn_nnreg.plot._arguments import builder_taking, declare_arguments
 
 _DRAWING = "ax=None, line_kwargs=None"
 _WITH_SPREAD = "ax=None, std_display_style='fill_between', line_kwargs=None"
@@ -118,37 +119,102 @@ def test_docstring_documents_the_signature_in_order(key):
 
 
 @pytest.mark.parametrize(
-    "call, message",
+    "display, name, args, kwargs, message",
     [
+        (SparsityPathDisplay, "from_estimator", (0, 0, 0, [1.0]), {}, "positional"),
+        (StructureDisplay, "from_estimator", (0, 0, 0), {}, "alphas"),
         (
-            lambda: SparsityPathDisplay.from_estimator(None, None, None, [1.0]),
-            "positional argument",
-        ),
-        (lambda: StructureDisplay.from_estimator(None, None, None), "alphas"),
-        (
-            lambda: StyleComparisonDisplay.from_estimator(
-                None, None, None, alphas=[1.0], fit_params={}
-            ),
+            StyleComparisonDisplay,
+            "from_estimator",
+            (0, 0, 0),
+            {"alphas": [1.0], "fit_params": {}},
             "fit_params",
         ),
+        (SparsityPathDisplay, "from_cv_results", ({},), {"metrics": "m"}, "metrics"),
+        (StyleComparisonDisplay, "from_cv_results", ({}, None), {}, "positional"),
         (
-            lambda: SparsityPathDisplay.from_cv_results({}, metrics="sparsity"),
-            "metrics",
-        ),
-        (
-            lambda: StyleComparisonDisplay.from_cv_results(
-                {}, None, ax=None, line_kwargs=None
-            ),
-            "positional argument",
-        ),
-        (
-            lambda: StructureDisplay.from_estimator(
-                None, None, None, alphas=[1.0], estimator=None
-            ),
+            StructureDisplay,
+            "from_estimator",
+            (0, 0, 0),
+            {"alphas": [1.0], "estimator": 0},
             "estimator",
         ),
     ],
 )
-def test_wrong_arguments_raise_type_error_before_any_work(call, message):
-    with pytest.raises(TypeError, match=message):
-        call()
+def test_wrong_arguments_raise_type_error_naming_the_builder(
+    display, name, args, kwargs, message
+):
+    """Before any work: the arguments are not even looked at."""
+    with pytest.raises(TypeError, match=message) as error:
+        getattr(display, name)(*args, **kwargs)
+    assert f"{display.__name__}.{name}()" in str(error.value)
+
+
+# ------------------------------------------------ how a builder is declared
+class Toy:
+    """A class with a builder of two arguments."""
+
+    @builder_taking(
+        *declare_arguments("data : list\n    The data.", positional=True),
+        *declare_arguments("scale : float, default=2.0\n    A factor."),
+    )
+    def from_data(cls, given):
+        """Make a toy.
+
+        More text.
+        """
+        return cls, given.data, given.scale
+
+
+def test_a_builder_binds_its_arguments_and_passes_them_to_its_body():
+    class Subclass(Toy):
+        pass
+
+    data = [1]
+    assert Toy.from_data(data) == (Toy, data, 2.0)
+    assert Toy.from_data(data=data, scale=3)[1:] == (data, 3)
+    assert Toy.from_data(data)[1] is data  # as given, not copied
+    assert Subclass.from_data(data)[0] is Subclass
+    assert str(inspect.signature(Toy.from_data)) == "(data, *, scale=2.0)"
+    assert isinstance(vars(Toy)["from_data"], classmethod)
+
+
+def test_a_builder_documents_its_arguments_and_what_it_returns():
+    assert inspect.getdoc(Toy.from_data) == (
+        "Make a toy.\n\nMore text.\n\n"
+        "Parameters\n----------\n"
+        "data : list\n    The data.\n"
+        "scale : float, default=2.0\n    A factor.\n\n"
+        "Returns\n-------\ndisplay : Toy\n    The plotted display."
+    )
+
+
+def test_an_entry_declares_the_name_default_and_kind():
+    required, chosen = declare_arguments(
+        """
+alphas : sequence of float
+    Required: no default.
+style : {'a', 'b'} or None, default='a'
+    Keyword-only.
+"""
+    )
+    assert (required.name, required.default) == ("alphas", inspect.Parameter.empty)
+    assert (chosen.name, chosen.default) == ("style", "a")
+    assert chosen.parameter().kind is inspect.Parameter.KEYWORD_ONLY
+    assert chosen.entry == "style : {'a', 'b'} or None, default='a'\n    Keyword-only."
+    renamed = chosen.described("Other text.")
+    assert renamed.entry == "style : {'a', 'b'} or None, default='a'\n    Other text."
+    assert (renamed.name, renamed.default) == ("style", "a")
+
+
+@pytest.mark.parametrize(
+    "entries, message",
+    [
+        ("alphas: sequence of float\n    No space before the colon.", "not a numpydoc"),
+        ("    indented : int\n    Text.", "not a numpydoc"),
+        ("tol : float, default=np.inf\n    Not a literal.", "default of 'tol'"),
+    ],
+)
+def test_what_is_not_an_entry_is_refused_at_import(entries, message):
+    with pytest.raises(ValueError, match=message):
+        declare_arguments(entries)

@@ -62,12 +62,21 @@ def declare_arguments(entries, *, positional=False):
         header = _HEADER.fullmatch(chunk.splitlines()[0])
         if header is None:
             raise ValueError(f"not a numpydoc parameter entry: {chunk!r}")
-        default = header["default"]
-        default = inspect.Parameter.empty if default is None else default
-        if default is not inspect.Parameter.empty:
-            default = ast.literal_eval(default)
+        default = _default(header["name"], header["default"])
         arguments.append(Argument(header["name"], default, chunk, positional))
     return tuple(arguments)
+
+
+def _default(name, text):
+    """The default that ``default=text`` documents; none without one."""
+    if text is None:
+        return inspect.Parameter.empty
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        raise ValueError(
+            f"the default of {name!r} must be a Python literal; got {text!r}"
+        ) from None
 
 
 def builder_taking(*arguments):
@@ -169,7 +178,6 @@ fit_params : dict, default=None
     Passed to ``fit``.
 """
 )
-
 CLONE_FITS = (N_JOBS, FIT_PARAMS)
 
 #: The results of a search over alpha and style: what ``from_cv_results``
