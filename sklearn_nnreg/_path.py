@@ -53,11 +53,14 @@ class PointBudget:
     """How long a warm point of a path may train (sgd and adam).
 
     ``max_iter`` caps its epochs and ``n_iter_no_change`` its patience; each
-    is the smaller of this and the estimator's own setting.
+    is the smaller of this and the estimator's own setting.  ``shrink``
+    multiplies the previous point's weights (not the intercepts) before the
+    point trains on from them.
     """
 
     max_iter: int = POINT_MAX_ITER
     n_iter_no_change: int = POINT_N_ITER_NO_CHANGE
+    shrink: float = 1.0
 
     def settings(self, estimator):
         """The parameters a warm point of ``estimator`` is fitted with."""
@@ -67,6 +70,7 @@ class PointBudget:
         return {
             "max_iter": min(estimator.max_iter, self.max_iter),
             "n_iter_no_change": min(estimator.n_iter_no_change, self.n_iter_no_change),
+            "shrink": self.shrink,
         }
 
 
@@ -121,6 +125,11 @@ def _continue(previous, point, X, y, sample_weight, settings):
     ``settings`` are the warm point's budget (:meth:`PointBudget.settings`).
     """
     est = copy.deepcopy(previous)
+    settings = dict(settings)
+    shrink = settings.pop("shrink", 1.0)
+    if shrink != 1.0:
+        for coef in est.coefs_:
+            coef *= shrink
     est.set_params(
         penalty_style=point.style, alpha=point.alpha, warm_start=True, **settings
     )
