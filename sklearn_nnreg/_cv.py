@@ -432,8 +432,9 @@ class RegularizedMLPClassifierCV(ClassifierMixin, _RegularizedMLPCVBase):
     LogisticRegressionCV` does for a linear model: on each training fold,
     one cold fit at the weakest alpha (the *trunk*, made with the first
     style and shared by all), then, for each style, the alphas from weak to
-    strong, each point continuing from the previous point's weights and
-    solver memory for at most 15 epochs (sgd and adam).  A point after a
+    strong, each point continuing from the previous point's weights (shrunk
+    by a factor 0.8) and solver memory for at most 12 epochs (sgd and
+    adam).  A point after a
     layer has become exactly zero starts cold.  This costs a fraction of
     a grid search over the same candidates (see :doc:`/regularization_path`).
 

@@ -22,10 +22,10 @@ class RegularizedMLPRegressorCV(RegressorMixin, _RegularizedMLPCVBase):
     same search: on each training fold one cold fit at the weakest alpha
     (the *trunk*, made with the first style and shared by all), then, for
     each style, the alphas from weak to strong, each point continuing from
-    the previous point's weights and solver memory for at most 15 epochs
-    (sgd and adam); a point after an all-zero layer starts cold.  The chosen
-    model is refitted on all the data along the same path.  See
-    :doc:`/regularization_path`.
+    the previous point's weights (shrunk by a factor 0.8) and solver memory
+    for at most 12 epochs (sgd and adam); a point after an all-zero layer
+    starts cold.  The chosen model is refitted on all the data along the
+    same path.  See :doc:`/regularization_path`.
 
     Folds are plain (unshuffled) :class:`~sklearn.model_selection.KFold`
     splits when ``cv`` is an int or None, and the default score is R²

@@ -12,7 +12,7 @@ import re
 import textwrap
 
 from ._parameters import forwarded_to_fits
-from ._path import POINT_MAX_ITER, POINT_N_ITER_NO_CHANGE
+from ._path import POINT_MAX_ITER, POINT_N_ITER_NO_CHANGE, POINT_SHRINK
 from ._styles import STYLES, Gradient, Proximal, styles_accepting
 
 _PLACEHOLDER = re.compile(r"(\s*)\{(\w+)\}")
@@ -287,7 +287,8 @@ def _forwarded_parameters(search_class):
         f"""As in :class:`{search_class._estimator_class.__name__}` (same
         defaults), forwarded to every fit.  ``max_iter`` bounds the trunk and
         any cold start; the later points of a path take at most
-        {POINT_MAX_ITER} epochs, with a patience of {POINT_N_ITER_NO_CHANGE}.
+        {POINT_MAX_ITER} epochs, with a patience of {POINT_N_ITER_NO_CHANGE},
+        from the previous point's weights times {POINT_SHRINK}.
         ``random_state`` seeds each fit as it would seed a single one.
         ``warm_start`` is only passed on to ``best_estimator_``: each ``fit``
         searches afresh.""",

@@ -19,7 +19,7 @@ from sklearn_nnreg import (
     _path,
     style_param_grid,
 )
-from sklearn_nnreg._path import POINT_MAX_ITER, PathPoint, walk_path
+from sklearn_nnreg._path import POINT_MAX_ITER, PathPoint, PointBudget, walk_path
 from sklearn_nnreg._state import FitState
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -154,6 +154,33 @@ def test_the_optimizer_memory_carries_along_the_path(data):
     assert est._fit_state["optimizer"]["t"] == (
         trunk._fit_state["optimizer"]["t"] + est.n_iter_ * steps_per_epoch
     )
+
+
+def test_a_warm_point_trains_on_from_the_shrunk_weights(data):
+    X, y = data
+    trunk = RegularizedMLPClassifier(
+        **SETTINGS, penalty_style="gradient", alpha=1e-4
+    ).fit(X, y)
+    before = [coef.copy() for coef in trunk.coefs_]
+    point = PathPoint("proximal", 1e-3, 1e-3)
+    budget = PointBudget(max_iter=7, n_iter_no_change=3, shrink=0.5)
+    ((_, est, _),) = walk_path(
+        RegularizedMLPClassifier(**SETTINGS), trunk, [point], X, y, budget=budget
+    )
+    expected = pickle.loads(pickle.dumps(trunk))
+    for coef in expected.coefs_:
+        coef *= 0.5  # the weights only: the intercepts carry over unchanged
+    expected.set_params(
+        penalty_style="proximal",
+        alpha=1e-3,
+        warm_start=True,
+        max_iter=7,
+        n_iter_no_change=3,
+    )._continue_path(X, y)
+    for ours, theirs in zip(_weights(est), _weights(expected), strict=True):
+        assert_array_equal(ours, theirs)
+    for coef, old in zip(trunk.coefs_, before, strict=True):
+        assert_array_equal(coef, old)  # the trunk itself is not shrunk
 
 
 def test_a_point_after_an_all_zero_layer_starts_cold(data):

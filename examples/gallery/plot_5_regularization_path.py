@@ -63,6 +63,6 @@ plt.show()
 
 # %%
 # The epochs each point took: the trunk (first point of the first style)
-# runs up to ``max_iter``, every later point at most 15 epochs (one row per
+# runs up to ``max_iter``, every later point at most 12 epochs (one row per
 # style).
 print(search.cv_results_["mean_n_iter"].reshape(-1, len(search.alphas_)))
