@@ -409,6 +409,8 @@ class Proximal(Style):
 
     name = "proximal"
     needs_step_size = True
+    # The compiled step bound to the weights (see ``_bound_step``).
+    _bound_key = _bound = None
 
     def init_state(self, n_penalized, dtype, per_coordinate):
         state = super().init_state(n_penalized, dtype, per_coordinate)
@@ -425,15 +427,8 @@ class Proximal(Style):
         penalty = self.penalty
         norm = None
         if penalty.l1 or penalty.l2:
-            norm = _kernels.soft_threshold(
-                w,
-                step_size,
-                self.alpha,
-                penalty.l1,
-                penalty.l2,
-                self.scratch,
-                with_norm=bool(penalty.l1) and not penalty.group,
-            )
+            with_norm = bool(penalty.l1) and not penalty.group
+            norm = self._soft_threshold(w, step_size, with_norm)
         if not penalty.group:
             return norm
         # The group lasso's block soft-threshold after the L1 part: together
@@ -443,6 +438,25 @@ class Proximal(Style):
         else:
             threshold = step_size * self.alpha
         penalty.group_prox(w, threshold)
+
+    def _soft_threshold(self, w, step_size, with_norm):
+        """``_kernels.soft_threshold``, through the step bound to w if compiled."""
+        penalty, alpha = self.penalty, self.alpha
+        bound = _bound_step(self, w)
+        if bound is None:
+            return _kernels.soft_threshold(
+                w, step_size, alpha, penalty.l1, penalty.l2, self.scratch, with_norm
+            )
+        if not isinstance(step_size, np.ndarray):
+            # The wrapper's scalars, in its order.
+            threshold = float(step_size) * alpha
+            l1_part, divisor = threshold * penalty.l1, 1.0 + threshold * penalty.l2
+            return bound.soft_threshold(
+                l1_part, divisor, penalty.l1 != 0, penalty.l2 != 0, with_norm
+            )
+        return bound.soft_threshold_per_coordinate(
+            step_size, alpha, penalty.l1, penalty.l2, with_norm
+        )
 
 
 class Cumulative(Style):
@@ -465,6 +479,8 @@ class Cumulative(Style):
     )
     name = "cumulative"
     needs_step_size = True
+    # The compiled step bound to the weights, u and q (see ``_bound_step``).
+    _bound_key = _bound = None
 
     @classmethod
     def check_penalty(cls, penalty, l1_ratio=0.5):
@@ -498,10 +514,30 @@ class Cumulative(Style):
     def after_step(self, w, step_size):
         # u's increase and the clipped pull of every weight, in one pass.
         u, q = self.state["u"], self.state["q"]
-        l1 = self.penalty.l1
-        return _kernels.cumulative_pull(
-            w, u, q, step_size, self.alpha, l1, self.scratch, with_norm=True
-        )
+        alpha, l1 = self.alpha, self.penalty.l1
+        bound = _bound_step(self, w, u, q)
+        if bound is None:
+            return _kernels.cumulative_pull(
+                w, u, q, step_size, alpha, l1, self.scratch, with_norm=True
+            )
+        if isinstance(step_size, np.ndarray):
+            return bound.cumulative_pull_per_coordinate(step_size, alpha, l1, True)
+        return bound.cumulative_pull(step_size, alpha, l1, True)
+
+
+def _bound_step(style, w, u=None, q=None):
+    """The style's compiled L1 step bound to w (and u, q), or None (numpy path).
+
+    Bound on a fit's first step and again whenever an array is another one
+    (a new fit's state): at batch size 1, taking the arrays anew at every
+    step (buffers, dtype dispatch, the wrapper's checks) was most of the
+    style's cost per step.
+    """
+    key = style._bound_key
+    if key is None or key[0] is not w or key[1] is not u or key[2] is not q:
+        style._bound_key = (w, u, q)
+        style._bound = _kernels.bind_l1_step(w, u, q)
+    return style._bound
 
 
 STYLES = {
