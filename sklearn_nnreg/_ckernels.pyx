@@ -22,6 +22,8 @@ cimport cython
 from cython cimport floating
 from libc.math cimport copysign, fabs, fabsf, sqrt, sqrtf
 
+from numpy import ndarray
+
 
 cdef inline floating _sqrt(floating x) noexcept nogil:
     # sqrtf for float: correctly rounded, as numpy's float32 sqrt.
@@ -480,31 +482,35 @@ def abs_sum(const floating[::1] w):
 
 # ------------------------------------------- an L1 step bound to one fit
 cdef class BoundL1Step:
-    """The proximal or cumulative step on one fit's penalized weights ``w``
-    (and cumulative's ``u``, ``q``), with the arrays bound once.
+    """The proximal or cumulative step of one fit, its arrays and scalars bound.
 
-    The module's functions take every array anew at each call: buffer set-up
-    and the float32 / float64 dispatch cost a few microseconds per call, the
-    whole loop at batch size 1.  Bound here once per fit (dtype, contiguity,
-    lengths and overlap checked once), a step passes only scalars, and adam's
-    step sizes.  Each method computes bit for bit what the module function of
-    the same name computes; ``u`` is a 0-d array for one total shrink (sgd),
-    else as long as w.
+    The module's functions take every array anew at each call: buffer set-up,
+    the float32 / float64 dispatch and the Python wrapper's checks cost a few
+    microseconds per call, the whole loop at batch size 1.  Here the
+    penalized weights ``w`` (and cumulative's float64 ``u`` and ``q``; u 0-d
+    for one total shrink) are checked once (dtype, contiguity, lengths,
+    overlap) with the style's ``alpha``, ``l1`` and ``l2``; a step then passes
+    only the step size.  ``step`` computes bit for bit what
+    ``_kernels.soft_threshold`` (no ``q``) or ``_kernels.cumulative_pull``
+    computes, and returns the new ``sum |w|`` when bound ``with_norm``.
     """
 
     cdef float[::1] w32
     cdef double[::1] w64, u, q
-    cdef bint single, scalar_u
+    cdef bint single, cumulative, scalar_u, with_norm
+    cdef double alpha, l1, l2
     cdef Py_ssize_t n
 
-    def __init__(self, w, u=None, q=None):
+    def __init__(self, w, u, q, double alpha, double l1, double l2, bint with_norm):
         self.single = w.dtype.itemsize == 4
         if self.single:
             self.w32 = w
         else:
             self.w64 = w
-        self.n = w.shape[0]
-        if q is None:
+        self.n, self.with_norm = w.shape[0], with_norm
+        self.alpha, self.l1, self.l2 = alpha, l1, l2
+        self.cumulative = q is not None
+        if not self.cumulative:
             return
         self.scalar_u = u.ndim == 0
         self.u = u.reshape(1) if self.scalar_u else u  # a view of the 0-d total
@@ -514,12 +520,26 @@ cdef class BoundL1Step:
         else:
             _check_pull(self.w64, self.q, self.u, not self.scalar_u)
 
-    cdef object _norm(self, bint with_norm):
-        return _norm_if(with_norm, self.w32) if self.single else _norm_if(
-            with_norm, self.w64)
+    def step(self, step_size):
+        """The step with ``step_size``: a number (sgd) or an array like w."""
+        per_coordinate = isinstance(step_size, ndarray)
+        if self.cumulative and per_coordinate:
+            self._pull_per_coordinate(step_size)
+        elif self.cumulative:
+            self._pull(step_size)
+        elif per_coordinate:
+            self._threshold_per_coordinate(step_size)
+        else:
+            self._threshold(step_size)
+        if not self.with_norm:
+            return None
+        return _norm_if(True, self.w32) if self.single else _norm_if(True, self.w64)
 
-    def soft_threshold(self, double l1_part, double divisor, bint l1, bint l2,
-                       bint with_norm=False):
+    cdef _threshold(self, double step_size):
+        # The wrapper's scalars, in its order.
+        cdef double threshold = step_size * self.alpha
+        cdef double l1_part = threshold * self.l1, divisor = 1.0 + threshold * self.l2
+        cdef bint l1 = self.l1 != 0, l2 = self.l2 != 0
         if self.n and self.single:
             with nogil:
                 _threshold_loop(&self.w32[0], self.n, <float>l1_part, <float>divisor,
@@ -527,10 +547,8 @@ cdef class BoundL1Step:
         elif self.n:
             with nogil:
                 _threshold_loop(&self.w64[0], self.n, l1_part, divisor, l1, l2)
-        return self._norm(with_norm)
 
-    def soft_threshold_per_coordinate(self, step_size, double alpha, double l1,
-                                      double l2, bint with_norm=False):
+    cdef _threshold_per_coordinate(self, step_size):
         cdef const float[::1] s32
         cdef const double[::1] s64
         if self.single:
@@ -539,23 +557,21 @@ cdef class BoundL1Step:
             if self.n:
                 with nogil:
                     _threshold_per_coordinate_loop(&self.w32[0], &s32[0], self.n,
-                                                   alpha, l1, l2)
+                                                   self.alpha, self.l1, self.l2)
         else:
             s64 = step_size
             _check_pair("soft_threshold_per_coordinate", "step_size", self.w64, s64)
             if self.n:
                 with nogil:
                     _threshold_per_coordinate_loop(&self.w64[0], &s64[0], self.n,
-                                                   alpha, l1, l2)
-        return self._norm(with_norm)
+                                                   self.alpha, self.l1, self.l2)
 
-    def cumulative_pull(self, double step_size, double alpha, double l1,
-                        bint with_norm=False):
-        """u <- u + step_size alpha l1 (the 0-d total), then the pull."""
+    cdef _pull(self, double step_size):
+        # u <- u + step_size alpha l1 (the 0-d total), as the wrapper adds it.
         cdef double total
         if not self.scalar_u:
-            raise ValueError("cumulative_pull: bound with one u per weight")
-        total = self.u[0] + step_size * alpha * l1
+            raise ValueError("cumulative_pull: a scalar step size needs a 0-d u")
+        total = self.u[0] + step_size * self.alpha * self.l1
         self.u[0] = total
         if self.n and self.single:
             with nogil:
@@ -563,14 +579,12 @@ cdef class BoundL1Step:
         elif self.n:
             with nogil:
                 _pull_loop(&self.w64[0], &self.q[0], self.n, total)
-        return self._norm(with_norm)
 
-    def cumulative_pull_per_coordinate(self, step_size, double alpha, double l1,
-                                       bint with_norm=False):
+    cdef _pull_per_coordinate(self, step_size):
         cdef const float[::1] s32
         cdef const double[::1] s64
         if self.scalar_u:
-            raise ValueError("cumulative_pull_per_coordinate: bound with a 0-d u")
+            raise ValueError("cumulative_pull: step sizes per weight need u per weight")
         if self.single:
             s32 = step_size
             _check_pair("cumulative_pull_per_coordinate", "step_size", self.w32, s32)
@@ -578,7 +592,7 @@ cdef class BoundL1Step:
                 _check_step_apart(&s32[0], self.n * sizeof(float), self.u, self.q)
                 with nogil:
                     _pull_per_coordinate_loop(&self.w32[0], &self.u[0], &self.q[0],
-                                              &s32[0], self.n, alpha, l1)
+                                              &s32[0], self.n, self.alpha, self.l1)
         else:
             s64 = step_size
             _check_pair("cumulative_pull_per_coordinate", "step_size", self.w64, s64)
@@ -586,5 +600,4 @@ cdef class BoundL1Step:
                 _check_step_apart(&s64[0], self.n * sizeof(double), self.u, self.q)
                 with nogil:
                     _pull_per_coordinate_loop(&self.w64[0], &self.u[0], &self.q[0],
-                                              &s64[0], self.n, alpha, l1)
-        return self._norm(with_norm)
+                                              &s64[0], self.n, self.alpha, self.l1)

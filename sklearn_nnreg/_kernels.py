@@ -354,20 +354,20 @@ def _pull_reference(w, u, q, work):
     q += np.subtract(w, before, out=pulled, dtype=np.float64)
 
 
-def bind_l1_step(w, u=None, q=None):
-    """The compiled proximal / cumulative step bound to one fit's arrays, or
-    None when the numpy path must run (compiled loops off or not built, or
-    arrays they do not take).
+def bind_l1_step(w, u, q, alpha, l1, l2, with_norm):
+    """The compiled proximal (``q`` None) or cumulative step bound to one
+    fit's arrays and scalars, or None when the numpy path must run (compiled
+    loops off or not built, or arrays they do not take).
 
     ``w`` is the penalized slice of the weights; ``u`` and ``q`` cumulative's
     float64 totals (u 0-d for one total shrink).  The returned object's
-    methods (``soft_threshold``, ``soft_threshold_per_coordinate``,
-    ``cumulative_pull``, ``cumulative_pull_per_coordinate``) take the scalars
-    of the functions of the same names in ``_ckernels`` and give the same
-    bits, without taking the arrays anew at every step.
+    ``step(step_size)`` gives the bits of ``soft_threshold`` or
+    ``cumulative_pull`` with these arguments, without taking the arrays anew
+    at every step.
     """
     if w.ndim != 1 or not _compiled(w):
         return None
     if q is not None and not (q.ndim == 1 and _float64_contiguous(u, q)):
         return None
-    return _ckernels.BoundL1Step(w, u, q)
+    alpha, l1, l2 = float(alpha), float(l1), float(l2)
+    return _ckernels.BoundL1Step(w, u, q, alpha, l1, l2, bool(with_norm))
