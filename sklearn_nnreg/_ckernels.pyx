@@ -328,19 +328,20 @@ cdef inline double _pull(double before, double u, double q) noexcept nogil:
     """A weight moved toward zero by what it owes, never across zero.
 
     The debt on the weight's side is t = u + q for a positive weight, u - q
-    for a negative one, i.e. u + sign(w) q (the product by +-1 is exact).
-    The pull is then taken on |w| and the sign put back: |w| - t rounds to
-    exactly minus what w + t rounds to, so a positive weight gets
-    max(0, w - (u + q)) and a negative one min(0, w + (u - q)), bit for bit
-    as the reference, +0 when clipped.  A zero or NaN weight stays.  No
-    branches and one subtraction instead of two: gcc vectorises the loops,
-    the float32 ones too (with -fno-trapping-math, see pyproject.toml).
+    for a negative one, i.e. u + sign(w) q.  The pull is then taken on |w|
+    and the sign put back: |w| - t rounds to exactly minus what w + t rounds
+    to, so a positive weight gets max(0, w - (u + q)) and a negative one
+    min(0, w + (u - q)), bit for bit as the reference, +0 when clipped.  The
+    sign goes on and off by products with +-1, which are exact and leave a
+    NaN as it is (as the reference's sums pass it on).  A zero or NaN weight
+    stays.  No branches and one subtraction instead of two: gcc vectorises
+    the loops, the float32 ones too (with -fno-trapping-math, see
+    pyproject.toml).
     """
-    cdef double size = fabs(before)
-    cdef double debt = u + copysign(1.0, before) * q
-    cdef double pulled = size - debt
+    cdef double size = fabs(before), sign = copysign(1.0, before)
+    cdef double pulled = size - (u + sign * q)
     # Not ``pulled > 0``: a NaN (from a NaN debt) must stay NaN.
-    pulled = 0 if pulled <= 0 else copysign(pulled, before)
+    pulled = 0 if pulled <= 0 else pulled * sign
     return pulled if size > 0 else before
 
 
@@ -522,15 +523,25 @@ cdef class BoundL1Step:
 
     def step(self, step_size):
         """The step with ``step_size``: a number (sgd) or an array like w."""
-        per_coordinate = isinstance(step_size, ndarray)
-        if self.cumulative and per_coordinate:
-            self._pull_per_coordinate(step_size)
-        elif self.cumulative:
-            self._pull(step_size)
-        elif per_coordinate:
-            self._threshold_per_coordinate(step_size)
+        if not isinstance(step_size, ndarray):
+            if self.cumulative:
+                self._pull(step_size)
+            else:
+                self._threshold(step_size)
         else:
-            self._threshold(step_size)
+            try:
+                if self.cumulative:
+                    self._pull_per_coordinate(step_size)
+                else:
+                    self._threshold_per_coordinate(step_size)
+            except (ValueError, TypeError) as error:
+                if "length" in str(error) or "share memory" in str(error):
+                    raise
+                raise ValueError(
+                    f"step: step_size must be a C-contiguous 1-d array of the "
+                    f"weights' dtype ({'float32' if self.single else 'float64'}); "
+                    f"got dtype {step_size.dtype}, shape {step_size.shape} ({error})"
+                ) from None
         if not self.with_norm:
             return None
         return _norm_if(True, self.w32) if self.single else _norm_if(True, self.w64)
