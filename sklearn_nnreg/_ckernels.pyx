@@ -290,16 +290,22 @@ def soft_threshold(floating[::1] w, double l1_part, double divisor, bint l1,
     return _norm_if(with_norm, w)
 
 
-def soft_threshold_per_coordinate(floating[::1] w, const floating[::1] step_size,
-                                  double alpha, double l1, double l2,
-                                  bint with_norm=False):
-    """As ``soft_threshold`` with one threshold t = step_size[i] * alpha per weight:
-    w <- soft_threshold(w, t * l1) if l1, then w <- w / (t * l2 + 1) if l2."""
+cdef int _threshold_per_coordinate(floating[::1] w, const floating[::1] step_size,
+                                   double alpha, double l1, double l2) except -1:
     cdef Py_ssize_t n = w.shape[0]
     _check_pair("soft_threshold_per_coordinate", "step_size", w, step_size)
     if n:
         with nogil:
             _threshold_per_coordinate_loop(&w[0], &step_size[0], n, alpha, l1, l2)
+    return 0
+
+
+def soft_threshold_per_coordinate(floating[::1] w, const floating[::1] step_size,
+                                  double alpha, double l1, double l2,
+                                  bint with_norm=False):
+    """As ``soft_threshold`` with one threshold t = step_size[i] * alpha per weight:
+    w <- soft_threshold(w, t * l1) if l1, then w <- w / (t * l2 + 1) if l2."""
+    _threshold_per_coordinate(w, step_size, alpha, l1, l2)
     return _norm_if(with_norm, w)
 
 
@@ -403,11 +409,9 @@ def cumulative_pull(floating[::1] w, double[::1] q, double u, bint with_norm=Fal
     return _norm_if(with_norm, w)
 
 
-def cumulative_pull_per_coordinate(floating[::1] w, double[::1] u, double[::1] q,
-                                   const floating[::1] step_size, double alpha, double l1,
-                                   bint with_norm=False):
-    """As ``cumulative_pull`` with one total shrink per weight, itself first
-    increased in the same pass: u <- u + (step_size alpha) l1, in double."""
+cdef int _pull_per_coordinate(floating[::1] w, double[::1] u, double[::1] q,
+                              const floating[::1] step_size, double alpha,
+                              double l1) except -1:
     cdef Py_ssize_t n = w.shape[0]
     _check_pull(w, q, u, True)
     _check_pair("cumulative_pull_per_coordinate", "step_size", w, step_size)
@@ -415,6 +419,15 @@ def cumulative_pull_per_coordinate(floating[::1] w, double[::1] u, double[::1] q
         _check_step_apart(&step_size[0], n * sizeof(floating), u, q)
         with nogil:
             _pull_per_coordinate_loop(&w[0], &u[0], &q[0], &step_size[0], n, alpha, l1)
+    return 0
+
+
+def cumulative_pull_per_coordinate(floating[::1] w, double[::1] u, double[::1] q,
+                                   const floating[::1] step_size, double alpha, double l1,
+                                   bint with_norm=False):
+    """As ``cumulative_pull`` with one total shrink per weight, itself first
+    increased in the same pass: u <- u + (step_size alpha) l1, in double."""
+    _pull_per_coordinate(w, u, q, step_size, alpha, l1)
     return _norm_if(with_norm, w)
 
 
@@ -564,18 +577,10 @@ cdef class BoundL1Step:
         cdef const double[::1] s64
         if self.single:
             s32 = step_size
-            _check_pair("soft_threshold_per_coordinate", "step_size", self.w32, s32)
-            if self.n:
-                with nogil:
-                    _threshold_per_coordinate_loop(&self.w32[0], &s32[0], self.n,
-                                                   self.alpha, self.l1, self.l2)
+            _threshold_per_coordinate(self.w32, s32, self.alpha, self.l1, self.l2)
         else:
             s64 = step_size
-            _check_pair("soft_threshold_per_coordinate", "step_size", self.w64, s64)
-            if self.n:
-                with nogil:
-                    _threshold_per_coordinate_loop(&self.w64[0], &s64[0], self.n,
-                                                   self.alpha, self.l1, self.l2)
+            _threshold_per_coordinate(self.w64, s64, self.alpha, self.l1, self.l2)
 
     cdef _pull(self, double step_size):
         # u <- u + step_size alpha l1 (the 0-d total), as the wrapper adds it.
@@ -598,17 +603,7 @@ cdef class BoundL1Step:
             raise ValueError("cumulative_pull: step sizes per weight need u per weight")
         if self.single:
             s32 = step_size
-            _check_pair("cumulative_pull_per_coordinate", "step_size", self.w32, s32)
-            if self.n:
-                _check_step_apart(&s32[0], self.n * sizeof(float), self.u, self.q)
-                with nogil:
-                    _pull_per_coordinate_loop(&self.w32[0], &self.u[0], &self.q[0],
-                                              &s32[0], self.n, self.alpha, self.l1)
+            _pull_per_coordinate(self.w32, self.u, self.q, s32, self.alpha, self.l1)
         else:
             s64 = step_size
-            _check_pair("cumulative_pull_per_coordinate", "step_size", self.w64, s64)
-            if self.n:
-                _check_step_apart(&s64[0], self.n * sizeof(double), self.u, self.q)
-                with nogil:
-                    _pull_per_coordinate_loop(&self.w64[0], &self.u[0], &self.q[0],
-                                              &s64[0], self.n, self.alpha, self.l1)
+            _pull_per_coordinate(self.w64, self.u, self.q, s64, self.alpha, self.l1)
