@@ -352,3 +352,22 @@ def _pull_reference(w, u, q, work):
     np.copyto(w, pulled, casting="same_kind")
     # What each weight actually received (w rounded to its dtype).
     q += np.subtract(w, before, out=pulled, dtype=np.float64)
+
+
+def bind_l1_step(w, u, q, alpha, l1, l2, with_norm):
+    """The compiled proximal (``q`` None) or cumulative step bound to one
+    fit's arrays and scalars, or None when the numpy path must run (compiled
+    loops off or not built, or arrays they do not take).
+
+    ``w`` is the penalized slice of the weights; ``u`` and ``q`` cumulative's
+    float64 totals (u 0-d for one total shrink).  The returned object's
+    ``step(step_size)`` gives the bits of ``soft_threshold`` or
+    ``cumulative_pull`` with these arguments, without taking the arrays anew
+    at every step.
+    """
+    if w.ndim != 1 or not _compiled(w):
+        return None
+    if q is not None and not (q.ndim == 1 and _float64_contiguous(u, q)):
+        return None
+    alpha, l1, l2 = float(alpha), float(l1), float(l2)
+    return _ckernels.BoundL1Step(w, u, q, alpha, l1, l2, bool(with_norm))

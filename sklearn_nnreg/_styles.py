@@ -409,6 +409,8 @@ class Proximal(Style):
 
     name = "proximal"
     needs_step_size = True
+    # The compiled step bound to the weights (see ``_bound_step``).
+    _bound_key = _bound = None
 
     def init_state(self, n_penalized, dtype, per_coordinate):
         state = super().init_state(n_penalized, dtype, per_coordinate)
@@ -422,26 +424,26 @@ class Proximal(Style):
         # One fused pass (the compiled loop; numpy's work arrays otherwise),
         # which also sums |w| for the next penalty value unless the group
         # part moves the weights after it.
-        penalty = self.penalty
+        penalty, alpha = self.penalty, self.alpha
+        group = penalty.group
+        if not group:  # the common case first: one call per step
+            bound = _bound_step(self, w, None, None, alpha, penalty.l1, penalty.l2)
+            if bound is not None:
+                return bound.step(step_size)
         norm = None
         if penalty.l1 or penalty.l2:
             norm = _kernels.soft_threshold(
-                w,
-                step_size,
-                self.alpha,
-                penalty.l1,
-                penalty.l2,
-                self.scratch,
-                with_norm=bool(penalty.l1) and not penalty.group,
-            )
-        if not penalty.group:
+                w, step_size, alpha, penalty.l1, penalty.l2, self.scratch,
+                with_norm=bool(penalty.l1) and not group,
+            )  # fmt: skip
+        if not group:
             return norm
         # The group lasso's block soft-threshold after the L1 part: together
         # the exact prox of the sparse group lasso.
         if isinstance(step_size, np.ndarray):
-            threshold = np.multiply(step_size, self.alpha, out=self._threshold)
+            threshold = np.multiply(step_size, alpha, out=self._threshold)
         else:
-            threshold = step_size * self.alpha
+            threshold = step_size * alpha
         penalty.group_prox(w, threshold)
 
 
@@ -465,6 +467,8 @@ class Cumulative(Style):
     )
     name = "cumulative"
     needs_step_size = True
+    # The compiled step bound to the weights, u and q (see ``_bound_step``).
+    _bound_key = _bound = None
 
     @classmethod
     def check_penalty(cls, penalty, l1_ratio=0.5):
@@ -498,10 +502,29 @@ class Cumulative(Style):
     def after_step(self, w, step_size):
         # u's increase and the clipped pull of every weight, in one pass.
         u, q = self.state["u"], self.state["q"]
-        l1 = self.penalty.l1
+        bound = _bound_step(self, w, u, q, self.alpha, self.penalty.l1, 0.0)
+        if bound is not None:
+            return bound.step(step_size)
         return _kernels.cumulative_pull(
-            w, u, q, step_size, self.alpha, l1, self.scratch, with_norm=True
+            w, u, q, step_size, self.alpha, self.penalty.l1, self.scratch, True
         )
+
+
+def _bound_step(style, w, u, q, alpha, l1, l2):
+    """The style's compiled L1 step bound to w (and u, q) and its scalars
+    (``_kernels.bind_l1_step``, which also sums |w| when there is an L1 part),
+    or None (numpy path).
+
+    Bound on a fit's first step and again whenever an array is another one
+    (a new fit's state): at batch size 1, taking the arrays anew at every
+    step (buffers, dtype dispatch, the wrapper's checks) was most of the
+    style's cost per step.  The scalars are the style's own, fixed for a fit.
+    """
+    key = style._bound_key
+    if key is None or key[0] is not w or key[1] is not u or key[2] is not q:
+        style._bound_key = (w, u, q)
+        style._bound = _kernels.bind_l1_step(w, u, q, alpha, l1, l2, bool(l1))
+    return style._bound
 
 
 STYLES = {
