@@ -472,3 +472,15 @@ def abs_sum(const floating[::1] w):
     with nogil:
         total = _pairwise_abs_sum(w, 0, w.shape[0])
     return total
+
+
+# ------------------------------------------------------- bound arguments
+def memoryview_of(floating[::1] a):
+    """A's typed memoryview, made once: passed again to a loop of this module,
+    it skips the buffer request and format check of an ndarray argument."""
+    return a
+
+
+def memoryview_of_rows(floating[:, ::1] a):
+    """As ``memoryview_of`` for a C-contiguous 2-d array."""
+    return a
