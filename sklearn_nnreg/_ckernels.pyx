@@ -607,3 +607,15 @@ cdef class BoundL1Step:
         else:
             s64 = step_size
             _pull_per_coordinate(self.w64, self.u, self.q, s64, self.alpha, self.l1)
+
+
+# ------------------------------------------------------- bound arguments
+def memoryview_of(floating[::1] a):
+    """A's typed memoryview, made once: passed again to a loop of this module,
+    it skips the buffer request and format check of an ndarray argument."""
+    return a
+
+
+def memoryview_of_rows(floating[:, ::1] a):
+    """As ``memoryview_of`` for a C-contiguous 2-d array."""
+    return a

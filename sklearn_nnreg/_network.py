@@ -7,6 +7,7 @@ apart from the scratch buffers it reuses between calls of the same batch size.
 """
 
 import math
+from functools import partial
 
 import numpy as np
 from scipy.special import expit
@@ -133,8 +134,9 @@ def forward(coefs, intercepts, X, activation, head, buf=None):
     ``head`` (a :class:`~sklearn_nnreg._heads.Head`) applies the output
     activation.  ``buf`` is a :class:`_Buffers` for X's number of rows, or
     None: its preallocated arrays then hold every layer (intermediate layers
-    are kept there for backpropagation) and its scratch serves the
-    activations.  With None, new arrays are made.
+    are kept there for backpropagation), its scratch serves the activations
+    and its bound loops (:meth:`_Buffers.bind`, for ``intercepts``) add the
+    intercepts.  With None, new arrays are made.
     """
     if buf is None:
         dtype = np.result_type(X.dtype, coefs[0].dtype)
@@ -148,15 +150,25 @@ def forward(coefs, intercepts, X, activation, head, buf=None):
     for i in range(len(coefs)):
         out = activations[i + 1]
         _product(activations[i], coefs[i], out)
-        if i == last:
+        if buf is not None:
+            buf.add_intercepts[i]()  # bound to out and intercepts[i]
+            if i == last:
+                head.activate(out, buf.head_scratch)
+            elif buf.zeros is None:  # (relu's is fused with the intercepts)
+                ACTIVATIONS[activation](out)
+        elif i == last:
             _kernels.bias_add(out, intercepts[i])
-            head.activate(out, None if buf is None else buf.head_scratch)
-        elif buf is not None and buf.zeros is not None:
-            _kernels.bias_relu(out, intercepts[i], buf.zeros[i])
+            head.activate(out)
         else:
             _kernels.bias_add(out, intercepts[i])
             ACTIVATIONS[activation](out)
     return activations[-1]
+
+
+def _bound(loop, arrays, reference, *reference_args):
+    """``loop`` bound to ``arrays`` (see ``_kernels.bind``), or else the
+    wrapper ``reference`` bound to its arguments (its numpy path)."""
+    return _kernels.bind(loop, *arrays) or partial(reference, *reference_args)
 
 
 def _product(A, W, out):
@@ -203,6 +215,38 @@ class _Buffers:
             for zeros in self.zeros:
                 zeros.flags.writeable = False
         self.head_scratch = head.activation_scratch(n_rows, shapes[-1][1], dtype)
+        self._bound_to = (None, None)
+
+    def bind(self, intercepts, intercept_grads):
+        """Bind the per-layer loops to these parameter and gradient views.
+
+        The trainer passes the same vectors at every step, so the loops are
+        bound (their arrays checked, once) when the vectors change, and a step
+        calls them with no per-call checks: ``add_intercepts[i]()`` adds
+        layer i's intercepts to its outputs (and applies relu when hidden
+        layers are relu), ``sum_deltas[i]()`` sums its deltas into the
+        intercept gradient, ``relu_backward[i]()`` masks delta ``i``.
+        """
+        if self._bound_to[0] is intercepts and self._bound_to[1] is intercept_grads:
+            return
+        outs, last = self.activations[1:], len(intercepts) - 1
+        self.add_intercepts = [
+            _bound("bias_relu", (z, b), _kernels.bias_relu, z, b, self.zeros[i])
+            if self.zeros is not None and i < last
+            else _bound("bias_add", (z, b), _kernels.bias_add, z, b)
+            for i, (z, b) in enumerate(zip(outs, intercepts, strict=True))
+        ]
+        self.sum_deltas = [
+            _bound("column_sums", (d, g), _column_sums, d, g)
+            for d, g in zip(self.deltas, intercept_grads, strict=True)
+        ]
+        self.relu_backward = None
+        if self.zeros is not None:
+            self.relu_backward = [
+                _bound("relu_backward", (d, a), _kernels.relu_backward, a, d, m)
+                for d, a, m in zip(self.deltas, outs, self.tmp, strict=False)
+            ]
+        self._bound_to = (intercepts, intercept_grads)
 
 
 class Network:
@@ -303,6 +347,7 @@ class Network:
         n = X.shape[0]
         buf = self._get_buffers(n, flat.dtype)
         coefs, intercepts = self._views(flat)
+        buf.bind(intercepts, self._views(grad)[1])
         head = self.head
         output = forward(coefs, intercepts, X, self.activation, head, buf)
         delta = buf.deltas[-1]
@@ -322,16 +367,20 @@ class Network:
     def _backprop(self, coefs, buf, grad):
         coef_grads, intercept_grads = self._views(grad)
         derivative = DERIVATIVES[self.activation]
+        relu_backward = buf.relu_backward
         for i in range(len(coefs) - 1, 0, -1):
             delta = buf.deltas[i]
             np.dot(buf.activations[i].T, delta, out=coef_grads[i])
-            _column_sums(delta, intercept_grads[i])
+            buf.sum_deltas[i]()
             np.dot(delta, coefs[i].T, out=buf.deltas[i - 1])
-            derivative(buf.activations[i], buf.deltas[i - 1], buf.tmp[i - 1])
+            if relu_backward is not None:
+                relu_backward[i - 1]()
+            else:
+                derivative(buf.activations[i], buf.deltas[i - 1], buf.tmp[i - 1])
         # The input layer: possibly sparse, and no delta to pass below it.
         X, delta = buf.activations[0], buf.deltas[0]
         if isinstance(X, np.ndarray):
             np.dot(X.T, delta, out=coef_grads[0])
         else:
             coef_grads[0][...] = X.T @ delta
-        _column_sums(delta, intercept_grads[0])
+        buf.sum_deltas[0]()
