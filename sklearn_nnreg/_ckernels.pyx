@@ -619,3 +619,138 @@ def memoryview_of(floating[::1] a):
 def memoryview_of_rows(floating[:, ::1] a):
     """As ``memoryview_of`` for a C-contiguous 2-d array."""
     return a
+
+
+# ---------------------------------------------- adam bound to one fit
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef void _adam_pass(const floating *grad, floating *m, floating *v, floating *update,
+                     floating *step_size, floating *params, Py_ssize_t start,
+                     Py_ssize_t stop, bint with_decay, double decay, double beta_1,
+                     double beta_2, double rate, double epsilon) noexcept nogil:
+    """Adam's pass over [start, stop), as ``_adam_loop``; with ``params``, the
+    gradient first gets ``decay * params`` (``axpy``'s bits, when
+    ``with_decay``) and the update is subtracted from params (as ``flat -=
+    update``) instead of being written to ``update``."""
+    cdef floating b1 = <floating>beta_1, b2 = <floating>beta_2
+    cdef floating c1 = <floating>(1.0 - beta_1), c2 = <floating>(1.0 - beta_2)
+    cdef floating eps = <floating>epsilon, d = <floating>decay
+    cdef floating g, mi, vi, den, step
+    cdef Py_ssize_t i
+    for i in range(start, stop):
+        g = grad[i]
+        if with_decay:
+            g = g + params[i] * d
+        mi = m[i] * b1 + g * c1
+        vi = v[i] * b2 + (g * g) * c2
+        m[i] = mi
+        v[i] = vi
+        den = _sqrt(vi) + eps
+        step = <floating>(<double>mi * rate) / den
+        if params != NULL:
+            params[i] = params[i] - step
+        else:
+            update[i] = step
+        if step_size != NULL:
+            step_size[i] = <floating>(rate / <double>den)
+
+
+cdef char *_data_of(object a, bint single, Py_ssize_t n, str what) except NULL:
+    """The data of ``a`` (checked: the fit's dtype, C-contiguous, 1-d, n long)."""
+    cdef float[::1] a32
+    cdef double[::1] a64
+    if single:
+        a32 = a
+        _check_length("BoundAdam", what, a32.shape[0], n)
+        return <char *>&a32[0]
+    a64 = a
+    _check_length("BoundAdam", what, a64.shape[0], n)
+    return <char *>&a64[0]
+
+
+cdef class BoundAdam:
+    """Adam's step of one fit, its arrays and constants bound once.
+
+    ``grad``, ``m``, ``v`` and ``update`` (and ``step_size``, ``params`` when
+    given) are checked once (one dtype, C-contiguous, 1-d, equal lengths, no
+    two sharing memory) and held; ``step(rate)`` then runs one pass that
+    computes bit for bit what ``_kernels.adam`` computes.  With ``params``
+    the pass also does the two operations around it when the training step
+    has nothing else there: first ``grad[:n_decay] += decay * params[:n_decay]``
+    (when ``with_decay``: the L2 gradient of the penalized weights, as
+    ``axpy``) and last ``params -= update`` (``update`` is then not written).
+    """
+
+    cdef object arrays  # holds the arrays: the pointers below stay valid
+    cdef char *grad
+    cdef char *m
+    cdef char *v
+    cdef char *update
+    cdef char *step_size
+    cdef char *params
+    cdef bint single, with_decay
+    cdef Py_ssize_t n, n_decay
+    cdef double decay, beta_1, beta_2, epsilon
+
+    def __init__(self, grad, m, v, update, step_size, params, Py_ssize_t n_decay,
+                 bint with_decay, double decay, double beta_1, double beta_2,
+                 double epsilon):
+        cdef const char *starts[6]
+        cdef Py_ssize_t sizes[6]
+        cdef int count = 4, k
+        self.single = grad.dtype.itemsize == 4
+        self.n = grad.shape[0]
+        if self.n == 0:
+            raise ValueError("BoundAdam: the arrays are empty")
+        if not 0 <= n_decay <= self.n or (with_decay and params is None):
+            raise ValueError("BoundAdam: a decay needs params, on at most n of them")
+        self.arrays = (grad, m, v, update, step_size, params)
+        self.grad = _data_of(grad, self.single, self.n, "grad")
+        self.m = _data_of(m, self.single, self.n, "m")
+        self.v = _data_of(v, self.single, self.n, "v")
+        self.update = _data_of(update, self.single, self.n, "update")
+        starts[:4] = [self.grad, self.m, self.v, self.update]
+        for extra, what in ((step_size, "step_size"), (params, "params")):
+            if extra is not None:
+                starts[count] = _data_of(extra, self.single, self.n, what)
+                count += 1
+        self.step_size = <char *>starts[4] if step_size is not None else NULL
+        self.params = <char *>starts[count - 1] if params is not None else NULL
+        for k in range(count):
+            sizes[k] = self.n * (4 if self.single else 8)
+        _refuse_overlap("BoundAdam", starts, sizes, count)
+        self.n_decay, self.with_decay, self.decay = n_decay, with_decay, decay
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+
+    def step(self, double rate):
+        """One step at the bias-corrected rate ``rate``."""
+        if self.single:
+            with nogil:
+                self._pass_float(rate)
+        else:
+            with nogil:
+                self._pass_double(rate)
+
+    cdef void _pass_float(self, double rate) noexcept nogil:
+        cdef Py_ssize_t cut = self.n_decay if self.with_decay else 0
+        if cut:
+            _adam_pass(<float *>self.grad, <float *>self.m, <float *>self.v,
+                       <float *>self.update, <float *>self.step_size,
+                       <float *>self.params, 0, cut, True, self.decay,
+                       self.beta_1, self.beta_2, rate, self.epsilon)
+        _adam_pass(<float *>self.grad, <float *>self.m, <float *>self.v,
+                   <float *>self.update, <float *>self.step_size,
+                   <float *>self.params, cut, self.n, False, 0.0,
+                   self.beta_1, self.beta_2, rate, self.epsilon)
+
+    cdef void _pass_double(self, double rate) noexcept nogil:
+        cdef Py_ssize_t cut = self.n_decay if self.with_decay else 0
+        if cut:
+            _adam_pass(<double *>self.grad, <double *>self.m, <double *>self.v,
+                       <double *>self.update, <double *>self.step_size,
+                       <double *>self.params, 0, cut, True, self.decay,
+                       self.beta_1, self.beta_2, rate, self.epsilon)
+        _adam_pass(<double *>self.grad, <double *>self.m, <double *>self.v,
+                   <double *>self.update, <double *>self.step_size,
+                   <double *>self.params, cut, self.n, False, 0.0,
+                   self.beta_1, self.beta_2, rate, self.epsilon)

@@ -14,6 +14,7 @@ mean loss, so no step is taken (no penalty step either).
 
 import warnings
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import scipy.sparse as sp
@@ -91,24 +92,42 @@ class StochasticTrainer:
             # The L1 norm of w, if the last step's after_step computed it.
             value = self.penalty.value(w, self._value_scratch, self._l1_norm)
             loss += style.alpha * value
-        style.before_optimizer(w, g)
-        step_size = self.optimizer.direction(grad, update, style.needs_step_size)
+        if self._fused_step is not None:
+            # before_optimizer, the optimizer and ``flat -= update`` in one.
+            step_size = self._fused_step()
+        else:
+            style.before_optimizer(w, g)
+            step_size = self._optimizer_step()
         if isinstance(step_size, np.ndarray):
             step_size = step_size[pen_slice]
-        style.after_optimizer(w, d, self.optimizer.scalar_rate, step_size)
-        flat -= update
+        if self._fused_step is None:
+            style.after_optimizer(w, d, self.optimizer.scalar_rate, step_size)
+            flat -= update
         self._l1_norm = style.after_step(w, step_size)
         return loss
 
     def _bind(self, flat, grad, update):
-        """Per-run constants of ``_step``: the penalized views, the loss rule."""
-        layout, cfg = self.network.layout, self.config
+        """Per-run constants of ``_step``: the penalized views, the loss rule,
+        the optimizer's step (bound to the run's arrays, fused with the
+        style's work around it when that is at most a decay)."""
+        layout, cfg, style = self.network.layout, self.config, self.style
         pen = layout.penalized_slice(cfg.penalize_intercepts)
         self._penalized = (pen, flat[pen], grad[pen], update[pen])
-        self._records_objective = self.penalty is not None and self.style.has_objective
+        self._records_objective = self.penalty is not None and style.has_objective
         self._l1_norm = None  # nothing known about this run's weights yet
         self._value_scratch = (
             np.empty_like(flat[pen]) if self._records_objective else None
+        )
+        decay = style.gradient_decay()
+        self._fused_step = None
+        if decay is not NotImplemented and not style.changes_update:
+            n_penalized = flat[pen].shape[0]
+            self._fused_step = self.optimizer.bind_step(
+                grad, update, style.needs_step_size, flat,
+                None if decay is None else (n_penalized, decay),
+            )  # fmt: skip
+        self._optimizer_step = self._fused_step or partial(
+            self.optimizer.direction, grad, update, style.needs_step_size
         )
 
     def _epoch(self, flat, X, Y, sw, sample_idx, scratch):
@@ -153,13 +172,13 @@ class StochasticTrainer:
         n = X.shape[0]
         sample_idx = np.arange(n, dtype=int)
         scratch = self._scratch(flat, X, Y, sw)
-        self._bind(flat, scratch[0], scratch[1])
         self._batches = [
             (batch, batch.stop - batch.start)
             for batch in gen_batches(n, cfg.batch_size)
         ]
         self.optimizer.set_state(state.optimizer)
         self.style.state = state.style
+        self._bind(flat, scratch[0], scratch[1])  # binds the state's arrays
         state.n_iter = 0
         try:
             for _ in range(cfg.max_iter):
