@@ -726,31 +726,24 @@ cdef class BoundAdam:
         """One step at the bias-corrected rate ``rate``."""
         if self.single:
             with nogil:
-                self._pass_float(rate)
+                _bound_adam_pass(self, rate, <float>0)
         else:
             with nogil:
-                self._pass_double(rate)
+                _bound_adam_pass(self, rate, <double>0)
 
-    cdef void _pass_float(self, double rate) noexcept nogil:
-        cdef Py_ssize_t cut = self.n_decay if self.with_decay else 0
-        if cut:
-            _adam_pass(<float *>self.grad, <float *>self.m, <float *>self.v,
-                       <float *>self.update, <float *>self.step_size,
-                       <float *>self.params, 0, cut, True, self.decay,
-                       self.beta_1, self.beta_2, rate, self.epsilon)
-        _adam_pass(<float *>self.grad, <float *>self.m, <float *>self.v,
-                   <float *>self.update, <float *>self.step_size,
-                   <float *>self.params, cut, self.n, False, 0.0,
-                   self.beta_1, self.beta_2, rate, self.epsilon)
 
-    cdef void _pass_double(self, double rate) noexcept nogil:
-        cdef Py_ssize_t cut = self.n_decay if self.with_decay else 0
-        if cut:
-            _adam_pass(<double *>self.grad, <double *>self.m, <double *>self.v,
-                       <double *>self.update, <double *>self.step_size,
-                       <double *>self.params, 0, cut, True, self.decay,
-                       self.beta_1, self.beta_2, rate, self.epsilon)
-        _adam_pass(<double *>self.grad, <double *>self.m, <double *>self.v,
-                   <double *>self.update, <double *>self.step_size,
-                   <double *>self.params, cut, self.n, False, 0.0,
-                   self.beta_1, self.beta_2, rate, self.epsilon)
+cdef void _bound_adam_pass(BoundAdam bound, double rate,
+                           floating kind) noexcept nogil:
+    """The bound pass in ``kind``'s type: the decayed part, then the rest."""
+    cdef Py_ssize_t cut = bound.n_decay if bound.with_decay else 0
+    cdef floating *grad = <floating *>bound.grad
+    cdef floating *m = <floating *>bound.m
+    cdef floating *v = <floating *>bound.v
+    cdef floating *update = <floating *>bound.update
+    cdef floating *step_size = <floating *>bound.step_size
+    cdef floating *params = <floating *>bound.params
+    if cut:
+        _adam_pass(grad, m, v, update, step_size, params, 0, cut, True, bound.decay,
+                   bound.beta_1, bound.beta_2, rate, bound.epsilon)
+    _adam_pass(grad, m, v, update, step_size, params, cut, bound.n, False, 0.0,
+               bound.beta_1, bound.beta_2, rate, bound.epsilon)

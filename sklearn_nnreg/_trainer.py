@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
@@ -39,6 +38,12 @@ class StochasticConfig:
     verbose: bool
     incremental: bool
     penalize_intercepts: bool
+
+
+#: The largest training set (X, Y and the sample weights, in bytes) whose
+#: rows a shuffled fit copies in each epoch's order at the epoch's start; a
+#: larger one is gathered batch by batch (no second copy of the data).
+EPOCH_GATHER_BYTES = 128 * 2**20
 
 
 def _take_rows(A, index, out):
@@ -132,11 +137,18 @@ class StochasticTrainer:
 
     def _epoch(self, flat, X, Y, sw, sample_idx, scratch):
         grad, update, Xbuf, Ybuf, swbuf = scratch
-        shuffle, step = self.config.shuffle, self._step
+        order = sample_idx if self.config.shuffle else None
+        if order is not None and self._gathers_epoch:
+            # The epoch's rows in its order, copied once: its batches are
+            # then views of consecutive rows (the same values as a gather
+            # per batch, which was 2-3x slower per row within a fit).
+            X, Y = _take_rows(X, order, Xbuf), _take_rows(Y, order, Ybuf)
+            sw, order = _take_rows(sw, order, swbuf), None
+        step = self._step
         accumulated, n_seen = 0.0, 0
         # Batches are precomputed once per run (gen_batches' slices).
         for batch, size in self._batches:
-            index = sample_idx[batch] if shuffle else batch
+            index = batch if order is None else order[batch]
             swb = None
             if sw is not None:
                 swb = _take_rows(sw, index, swbuf)
@@ -149,14 +161,22 @@ class StochasticTrainer:
         return accumulated / n_seen
 
     def _scratch(self, flat, X, Y, sw):
-        bs = self.config.batch_size
-        dense = not sp.issparse(X)
+        """The gradient, the update, and the rows of a batch (or of an epoch,
+        when the epoch's rows are gathered at once: dense X, shuffled, at
+        most ``EPOCH_GATHER_BYTES`` of data)."""
+        n, dense = X.shape[0], isinstance(X, np.ndarray)
+        data_bytes = X.data.nbytes if not dense else X.nbytes
+        data_bytes += Y.nbytes + (sw.nbytes if sw is not None else 0)
+        self._gathers_epoch = (
+            dense and self.config.shuffle and data_bytes <= EPOCH_GATHER_BYTES
+        )
+        rows = n if self._gathers_epoch else self.config.batch_size
         return (
             np.empty_like(flat),
             np.empty_like(flat),
-            np.empty((bs, X.shape[1]), dtype=X.dtype) if dense else None,
-            np.empty((bs, Y.shape[1]), dtype=Y.dtype),
-            np.empty(bs, dtype=sw.dtype) if sw is not None else None,
+            np.empty((rows, X.shape[1]), dtype=X.dtype) if dense else None,
+            np.empty((rows, Y.shape[1]), dtype=Y.dtype),
+            np.empty(rows, dtype=sw.dtype) if sw is not None else None,
         )
 
     def run(self, flat, X, Y, sw, rng, state, validation=None):
