@@ -747,3 +747,59 @@ cdef void _bound_adam_pass(BoundAdam bound, double rate,
                    bound.beta_1, bound.beta_2, rate, bound.epsilon)
     _adam_pass(grad, m, v, update, step_size, params, cut, bound.n, False, 0.0,
                bound.beta_1, bound.beta_2, rate, bound.epsilon)
+
+
+# ------------------------------------------------ the softmax log-loss head
+def subtract_row_max(floating[:, ::1] z):
+    """z[i, :] <- z[i, :] - max_k z[i, k], the maximum taken as numpy's
+    ``np.maximum`` reduction takes it (a NaN wins; its sign of zero may
+    differ, which z - max and exp(z - max) do not show)."""
+    cdef Py_ssize_t r, k
+    cdef floating top, x
+    if z.shape[1] == 0:
+        return
+    with nogil, cython.boundscheck(False), cython.wraparound(False):
+        for r in range(z.shape[0]):
+            top = z[r, 0]
+            for k in range(1, z.shape[1]):
+                x = z[r, k]
+                if not (top >= x or top != top):  # np.maximum(top, x)
+                    top = x
+            for k in range(z.shape[1]):
+                z[r, k] = z[r, k] - top
+
+
+cdef int _check_shape(str name, str what, Py_ssize_t rows, Py_ssize_t columns,
+                      Py_ssize_t n, Py_ssize_t m) except -1:
+    if rows != n or columns != m:
+        raise ValueError(
+            f"{name}: {what} has shape ({rows}, {columns}), expected ({n}, {m})"
+        )
+    return 0
+
+
+def delta_and_clip(const floating[:, ::1] output, const floating[:, ::1] Y,
+                   floating[:, ::1] delta, floating[:, ::1] clipped, double scale,
+                   bint with_scale, double low, double high):
+    """delta <- (output - Y) [* scale]; clipped <- min(max(output, low), high)
+    with np.maximum's and np.minimum's NaN (kept), in one pass."""
+    cdef Py_ssize_t r, k, n = output.shape[0], m = output.shape[1]
+    cdef floating o, c, s = <floating>scale, lo = <floating>low, hi = <floating>high
+    cdef const char *starts[4]
+    cdef Py_ssize_t sizes[4]
+    _check_shape("delta_and_clip", "Y", Y.shape[0], Y.shape[1], n, m)
+    _check_shape("delta_and_clip", "delta", delta.shape[0], delta.shape[1], n, m)
+    _check_shape("delta_and_clip", "clipped", clipped.shape[0], clipped.shape[1], n, m)
+    if n == 0 or m == 0:
+        return
+    starts[:] = [<const char *>&output[0, 0], <const char *>&Y[0, 0],
+                 <const char *>&delta[0, 0], <const char *>&clipped[0, 0]]
+    sizes[:] = [n * m * sizeof(floating)] * 4
+    _refuse_overlap("delta_and_clip", starts, sizes, 4)
+    with nogil, cython.boundscheck(False), cython.wraparound(False):
+        for r in range(n):
+            for k in range(m):
+                o = output[r, k]
+                delta[r, k] = (o - Y[r, k]) * s if with_scale else o - Y[r, k]
+                c = o if (o >= lo or o != o) else lo
+                clipped[r, k] = c if (c <= hi or c != c) else hi

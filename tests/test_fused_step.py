@@ -295,3 +295,74 @@ def test_the_epoch_gather_gives_the_batches_of_a_gather_per_batch(
     for got, want in zip(fits[0].coefs_, fits[1].coefs_, strict=True):
         assert_same_bits(got, want)
     np.testing.assert_array_equal(fits[0].loss_curve_, fits[1].loss_curve_)
+
+
+def outputs(rng, dtype, n=37, k=10):
+    """Pre-activations with NaN, infinities, zeros of both signs and ties."""
+    z = rng.standard_normal((n, k)) * 3
+    z[0, 3], z[1, :2], z[2, 5], z[3, :] = np.nan, [np.inf, -np.inf], -np.inf, -np.inf
+    z[4, :3], z[5, :] = [0.0, -0.0, 0.0], 1.5
+    return z.astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_softmax_shift_and_whole_softmax_are_bitwise_the_numpy_path(dtype):
+    from sklearn_nnreg._heads import SoftmaxLogLoss
+
+    z = outputs(np.random.default_rng(2), dtype)
+    results = []
+    for compiled in (True, False):
+        shifted = z.copy()
+        zt, rows = np.empty(z.shape[::-1], dtype), np.empty((z.shape[0], 1), dtype)
+        probabilities = z.copy()
+        scratch = SoftmaxLogLoss().activation_scratch(*z.shape, dtype)
+        with _kernels.use_compiled(compiled), np.errstate(all="ignore"):
+            _kernels.subtract_row_max(shifted, zt, rows)
+            SoftmaxLogLoss.activate(probabilities, scratch)
+        results.append((shifted, probabilities))
+    for got, want in zip(*results, strict=True):
+        assert_same_bits(got, want)
+    assert np.isnan(results[0][0][[0, 1, 3]]).any(axis=1).all()  # NaN row, inf rows
+    assert np.all(results[0][0][6:].max(axis=1) == 0)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", [1, 37])
+def test_delta_and_mean_loss_is_bitwise_the_numpy_path(n, dtype):
+    from sklearn_nnreg._heads import SoftmaxLogLoss
+
+    rng = np.random.default_rng(3)
+    with np.errstate(all="ignore"):
+        output = np.abs(outputs(rng, dtype))[-n:] / 10  # NaN, inf, 0 and > 1
+    output[-1, :2] = [1.0, 1e-30]  # clipped to 1 - eps and eps
+    Y = np.eye(10, dtype=dtype)[rng.integers(0, 10, n)]
+    results = []
+    for compiled in (True, False):
+        delta, scratch = np.empty_like(output), np.empty_like(output)
+        with _kernels.use_compiled(compiled), np.errstate(all="ignore"):
+            loss = SoftmaxLogLoss().delta_and_mean_loss(output, Y, delta, scratch)
+        results.append((delta, scratch, loss))
+    (d1, s1, l1), (d2, s2, l2) = results
+    assert_same_bits(d1, d2)
+    assert_same_bits(s1, s2)
+    assert l1 == l2 or (np.isnan(l1) and np.isnan(l2))
+    finite = np.isfinite(output[-1])
+    expected = (output[-1] - Y[-1]) / (n if n > 1 else 1)
+    np.testing.assert_allclose(d1[-1][finite], expected[finite], rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_the_head_loops_refuse_mismatched_and_shared_arrays(dtype):
+    a = np.zeros((4, 3), dtype)
+    with pytest.raises(ValueError, match=r"delta has shape \(4, 2\), expected"):
+        _kernels.delta_and_clip(
+            a, a.copy(), np.zeros((4, 2), dtype), a.copy(), None, 0.1, 0.9
+        )
+    with pytest.raises(ValueError, match="share memory"):
+        _kernels.delta_and_clip(a, a.copy(), a, a.copy(), None, 0.1, 0.9)
+    # A strided output takes the numpy path (the same answer).
+    wide = np.arange(24, dtype=dtype).reshape(4, 6) / 30
+    delta, clipped = np.empty((4, 3), dtype), np.empty((4, 3), dtype)
+    _kernels.delta_and_clip(wide[:, ::2], a, delta, clipped, 0.5, 0.1, 0.5)
+    np.testing.assert_array_equal(delta, wide[:, ::2] * dtype(0.5))
+    np.testing.assert_array_equal(clipped, np.clip(wide[:, ::2], 0.1, 0.5))
