@@ -27,6 +27,16 @@ pytestmark = [
 ]
 
 DTYPES = [np.float64, np.float32]
+
+
+@pytest.fixture(autouse=True)
+def compiled_loops():
+    """The compiled loops on (also in the numpy-path pass of the suite); a
+    test turns them off where it computes the reference."""
+    with _kernels.use_compiled(True):
+        yield
+
+
 BETAS, EPSILON = (0.9, 0.999), 1e-8
 
 
