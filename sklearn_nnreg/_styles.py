@@ -65,6 +65,10 @@ def _effective_rate(learning_rate_init, momentum, needed_by):
     return rate / (1.0 - momentum) if momentum else rate
 
 
+def _not_a_decay(style):
+    return NotImplemented
+
+
 class Style:
     """Base class: a style that does nothing at every position.
 
@@ -141,6 +145,13 @@ class Style:
         super().__init_subclass__(**kwargs)
         if "label" not in cls.__dict__:
             cls.label = cls.name
+        # A hook that does something unless the class says otherwise: the
+        # optimizer must not fuse past an after_optimizer or before_optimizer
+        # that a subclass wrote without saying what it does to the update.
+        if "after_optimizer" in cls.__dict__ and "changes_update" not in cls.__dict__:
+            cls.changes_update = True
+        if "before_optimizer" in cls.__dict__ and "gradient_decay" not in cls.__dict__:
+            cls.gradient_decay = _not_a_decay
 
     # ------------------------------------------------ what the style accepts
     @classmethod

@@ -376,3 +376,23 @@ def test_the_head_loops_refuse_mismatched_and_shared_arrays(dtype):
     _kernels.delta_and_clip(wide[:, ::2], a, delta, clipped, 0.5, 0.1, 0.5)
     np.testing.assert_array_equal(delta, wide[:, ::2] * dtype(0.5))
     np.testing.assert_array_equal(clipped, np.clip(wide[:, ::2], 0.1, 0.5))
+
+
+def test_a_style_that_writes_its_own_hooks_is_never_fused_past():
+    """A new style's after_optimizer or before_optimizer runs unless the
+    class says what it does to the update or the gradient."""
+    from sklearn_nnreg._styles import STYLES, Style
+
+    class ChangesTheUpdate(Style):
+        def after_optimizer(self, w, update, rate, step_size):
+            update *= 2
+
+    class ChangesTheGradient(Style):
+        def before_optimizer(self, w, g):
+            g *= 2
+
+    assert not Style.changes_update and Style(None, 0, 0.1).gradient_decay() is None
+    assert ChangesTheUpdate.changes_update
+    assert ChangesTheGradient(None, 0, 0.1).gradient_decay() is NotImplemented
+    fused = [name for name, style in STYLES.items() if not style.changes_update]
+    assert "gradient" in fused and "decoupled" not in fused
