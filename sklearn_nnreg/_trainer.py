@@ -165,11 +165,10 @@ class StochasticTrainer:
         when the epoch's rows are gathered at once: dense X, shuffled, at
         most ``EPOCH_GATHER_BYTES`` of data)."""
         n, dense = X.shape[0], isinstance(X, np.ndarray)
-        data_bytes = X.data.nbytes if not dense else X.nbytes
-        data_bytes += Y.nbytes + (sw.nbytes if sw is not None else 0)
-        self._gathers_epoch = (
-            dense and self.config.shuffle and data_bytes <= EPOCH_GATHER_BYTES
-        )
+        self._gathers_epoch = dense and self.config.shuffle
+        if self._gathers_epoch:
+            data_bytes = X.nbytes + Y.nbytes + (0 if sw is None else sw.nbytes)
+            self._gathers_epoch = data_bytes <= EPOCH_GATHER_BYTES
         rows = n if self._gathers_epoch else self.config.batch_size
         return (
             np.empty_like(flat),
