@@ -27,40 +27,59 @@ Besides the sklearn-equivalent L2 fit, ``--variants`` times ours with
 in each precision of ``--dtypes 64,32``, with the floor at that precision;
 an L1 fit is also given as a ratio to the ``penalty=None`` fit.
 
-Where a fit of (b) goes (py-spy --native, 200 Hz, a fit of 4 epochs of (b)
-with adam, L1, alpha=1e-4, float64, 1 BLAS thread; shares of the fit, taken
-on a shared 2-core machine at load ~10, so a few hundred to a thousand
-samples each: read the large rows, not the last digit):
+Where one step of (b) goes, in us per step: the sklearn-equivalent L2 fit
+(adam, batch 256, 79 steps an epoch), 1 BLAS thread, an instrumented copy
+of the trainer's step (a timer around each part; epochs 2-7 of one fit,
+"before" and "after" alternating by epoch in one process).  Taken on the
+shared 2-core Haswell with another process busy on one core, so every time
+is about 2x a quiet machine's: read the proportions.
 
-======================================  ============  ======  ===========  ======
-part of the fit                         cumul before  after   prox before  after
-======================================  ============  ======  ===========  ======
-end-of-fit check (forward over X)       11.0%         0.1%    9.1%         0.2%
-backprop (products, sums, relu')        38.2%         40.4%   49.5%        46.8%
-forward (products, bias+relu, softmax)  22.6%         37.9%   25.3%        29.4%
-loss and output delta                   1.7%          1.6%    0.4%         3.4%
-penalty value (alpha R(w), loss curve)  1.7%          0.0%    3.8%         0.0%
-adam's direction (+ step size)          2.9%          5.6%    5.6%         11.8%
-style.after_step (pull / threshold)     14.7%         7.9%    2.3%         1.9%
-batch gathers                           4.4%          4.0%    2.4%         1.6%
-w -= update, rest of step and epoch     2.9%          2.4%    1.6%         5.0%
-======================================  ============  ======  ===========  ======
+======================================  ==========  =========  ==========  =========
+part of the step (us per step)          f32 before  f32 after  f64 before  f64 after
+======================================  ==========  =========  ==========  =========
+products: forward (3 GEMMs)             2809        2811       2156        2025
+products: backward (5 GEMMs)            5004        4927       3293        3174
+L2 gradient, adam, ``flat -= update``   330         175        422         202
+softmax (shift, exp, sums, divide)      161         137        146         128
+output delta, 1/n, clip, log, loss      103         79         81          68
+gathers of X and Y (cold rows)          145         85         141         86
+intercepts (+ relu), forward            86          76         73          71
+relu backward                           82          75         91          92
+column sums (intercept gradients)       98          92         90          90
+Python glue                             19          25         15          21
+all but the products                    1025        744        1047        758
+======================================  ==========  =========  ==========  =========
 
-"before" is commit 25fab9b, "after" this version.  What changed: the check
-that every fit's outputs on its training data are finite (issue 11) is now
-proven by a bound (max |x| sqrt(d) times the layers' norms, carried through
-the activations) and runs the forward pass over X only when the bound does
-not prove it: that pass was 11% of an 8-epoch fit of the sklearn-equivalent
-L2 fit of (b) (23% of a 3-epoch one); the L1 styles' compiled loops
-vectorise (raw pointers once the lengths are checked, one branch-free loop
-for L1 alone; per 7.4k weights of (a), in one process: soft-threshold 35 ->
-14 us, cumulative pull 108 -> 45 us in float64); the penalty value's L1 norm
-is added in numpy's pairwise order by the compiled step itself (no separate
-``abs`` and ``sum`` passes, no extra call); cumulative's scalar total u is
-updated without a ufunc call on a 0-d array (16 -> 8 us per step at batch
-size 1).  The products themselves (the floor) and numpy's softmax and loss
-are unchanged: the reference weights must stay bitwise, so no loop may
-change the order of a sum that numpy or BLAS makes.
+What changed ("after"): adam is bound once per fit
+(``_ckernels.BoundAdam``: the arrays checked once, each step passes the
+rate) and, when the style does nothing between the optimizer and ``w -=
+update`` (``Style.changes_update`` false, ``Style.gradient_decay`` at most
+an L2 decay: no penalty, the gradient style's L2, the proximal style, the
+cumulative style's L1), the L2 gradient, adam and ``w -= update`` are one
+pass over the weights instead of three (per 60k weights of (b), CPU time,
+hot caches, f32 / f64: adam and the subtraction 138 -> 120 / 239 -> 205
+us, and with the L2 decay 144 / 230 us where the axpy was one more pass;
+with the step sizes of the proximal and cumulative styles 220 -> 185 /
+315 -> 248 us).  A shuffled fit copies each epoch's rows in the epoch's
+order at once when the data is dense and at most
+``_trainer.EPOCH_GATHER_BYTES`` (128 MiB): the batches are then views, and
+the gather of rows evicted by the products costs about half as much per
+row.  The softmax's row maxima and shift, and the output
+delta, its 1/n and the clipping of the log loss, are compiled passes;
+numpy's ``exp`` and ``log`` and the BLAS sums (``dot`` with ones, ``vdot``)
+stay as they were, since their bits are numpy's and BLAS's.
+
+The products themselves, with 2 BLAS threads: in a loop of (b)'s 8 products
+per step (79 steps), putting 300 us of pure-Python work between steps made
+the products 1.23x slower in f32, and so did an adam-sized numpy pass over
+the weights (1.27x), while one thread showed neither (1.00x, 1.01x), nor
+did a batch gather between steps (0.97x): the products lose time to the
+BLAS threads when some 100s of us of other work run between calls
+(presumably OpenBLAS's second thread spinning or going to sleep while
+Python runs, on a machine whose other core is busy), not to the caches
+that the weight passes evict.  This is why (b) at 2 threads is further
+from its floor (back-to-back products) than at 1.  (Measured on the loaded
+machine above, f64 at 2 threads too noisy to read: repeat on a quiet one.)
 
 The L1 styles' loops, per call, the loops of commit af3c087 against these
 (both builds in one process, alternating; CPU time, min of 7; a loaded

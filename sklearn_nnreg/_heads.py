@@ -18,6 +18,8 @@ import numpy as np
 from scipy.special import expit, xlogy
 from sklearn.metrics import r2_score
 
+from . import _kernels
+
 # Clipping bounds of the probabilities, [eps, 1 - eps], per float type: the
 # log losses clip as scikit-learn does, so that log(0) never occurs (maximum
 # then minimum is np.clip without its Python wrapper).
@@ -43,9 +45,7 @@ def _softmax(z, scratch=None):
         z /= np.add.reduce(z, axis=1, keepdims=True)
         return
     zt, rows, ones = scratch
-    np.copyto(zt, z.T)
-    np.maximum.reduce(zt, axis=0, out=rows[:, 0])
-    z -= rows
+    _kernels.subtract_row_max(z, zt, rows)
     np.exp(z, out=z)
     np.dot(z, ones, out=rows)
     z /= rows
@@ -94,6 +94,15 @@ class Head:
     def output_delta(self, output, Y, delta):
         """``dLoss/dz`` of the output layer, per sample, into ``delta``."""
         raise NotImplementedError
+
+    def delta_and_mean_loss(self, output, Y, delta, scratch):
+        """The mean loss, and the output delta of the mean into ``delta``
+        (:meth:`output_delta` divided by the number of samples)."""
+        self.output_delta(output, Y, delta)
+        loss = self.mean_loss(output, Y, scratch)
+        if output.shape[0] > 1:  # at batch size 1 the factor is 1.0: skip it
+            delta *= 1.0 / output.shape[0]
+        return loss
 
     def score(self, output, Y, sample_weight=None):
         """The held-out score of ``output`` (higher is better)."""
@@ -168,6 +177,17 @@ class SoftmaxLogLoss(_LogLoss, _Softmax):
         scratch *= Y
         np.negative(scratch, out=scratch)
         return float(np.dot(weights, scratch).sum())
+
+    def delta_and_mean_loss(self, output, Y, delta, scratch):
+        # The delta, its division by n and the clipping in one pass when
+        # compiled: the same operations as output_delta and mean_loss.
+        n = output.shape[0]
+        low, high = _CLIP[scratch.dtype.char]
+        _kernels.delta_and_clip(
+            output, Y, delta, scratch, 1.0 / n if n > 1 else None, low, high
+        )
+        np.log(scratch, out=scratch)
+        return -float(np.vdot(scratch, Y)) / n
 
 
 class LogisticLogLoss(_LogLoss, _Logistic):

@@ -397,3 +397,61 @@ def bind_l1_step(w, u, q, alpha, l1, l2, with_norm):
         return None
     alpha, l1, l2 = float(alpha), float(l1), float(l2)
     return _ckernels.BoundL1Step(w, u, q, alpha, l1, l2, bool(with_norm))
+
+
+def bind_adam(grad, m, v, update, step_size, params, n_decay, decay, betas, epsilon):
+    """Adam's compiled step bound to one fit's arrays (``_ckernels.BoundAdam``),
+    or None when the numpy path must run (compiled loops off or not built,
+    arrays empty, not 1-d, or not all of one float dtype and C-contiguous).
+
+    Its ``step(rate)`` computes what ``adam(grad, m, v, update, ...,
+    step_size)`` computes.  With ``params`` (the flat weights), it also adds
+    ``decay * params[:n_decay]`` to the gradient first (as ``axpy``; not when
+    ``decay`` is None) and subtracts the update from params last, instead of
+    writing ``update``: one pass where the training step made three.
+    """
+    arrays = [a for a in (grad, m, v, update, step_size, params) if a is not None]
+    if any(a.ndim != 1 for a in arrays) or grad.shape[0] == 0:
+        return None
+    if not _compiled(*arrays):
+        return None
+    beta_1, beta_2 = (float(b) for b in betas)
+    with_decay = decay is not None
+    return _ckernels.BoundAdam(
+        grad, m, v, update, step_size, params, int(n_decay), with_decay,
+        float(decay) if with_decay else 0.0, beta_1, beta_2, float(epsilon),
+    )  # fmt: skip
+
+
+def subtract_row_max(z, zt, rows):
+    """``z <- z - z.max(axis=1, keepdims=True)`` in place (softmax's shift).
+
+    ``zt`` (k, n) and ``rows`` (n, 1) are the numpy path's scratch for z of
+    shape (n, k): numpy reduces a short contiguous axis row by row, slowly,
+    so it takes the maxima down the columns of a contiguous transpose.
+    """
+    if z.ndim == 2 and _compiled(z):
+        _ckernels.subtract_row_max(z)
+        return
+    np.copyto(zt, z.T)
+    np.maximum.reduce(zt, axis=0, out=rows[:, 0])
+    z -= rows
+
+
+def delta_and_clip(output, Y, delta, clipped, scale, low, high):
+    """``delta <- output - Y``, then ``delta *= scale`` unless ``scale`` is
+    None, and ``clipped <- minimum(maximum(output, low), high)``: the log
+    loss's output delta and clipped probabilities, in one pass when compiled.
+    ``low`` and ``high`` are exact in the arrays' type."""
+    if output.ndim == 2 and _compiled(output, Y, delta, clipped):
+        with_scale = scale is not None
+        _ckernels.delta_and_clip(
+            output, Y, delta, clipped, float(scale) if with_scale else 1.0,
+            with_scale, float(low), float(high),
+        )  # fmt: skip
+        return
+    np.subtract(output, Y, out=delta)
+    if scale is not None:
+        delta *= scale
+    np.maximum(output, low, out=clipped)
+    np.minimum(clipped, high, out=clipped)

@@ -351,13 +351,11 @@ class Network:
         head = self.head
         output = forward(coefs, intercepts, X, self.activation, head, buf)
         delta = buf.deltas[-1]
-        head.output_delta(output, Y, delta)
-        # Weights normalised to sum to one turn sums into (weighted) means.
         if sample_weight is None:
-            loss = head.mean_loss(output, Y, buf.scratch)
-            if n > 1:  # at batch size 1 the factor is 1.0: skip the pass
-                delta *= 1.0 / n
+            loss = head.delta_and_mean_loss(output, Y, delta, buf.scratch)
         else:
+            head.output_delta(output, Y, delta)
+            # Weights normalised to sum to one turn sums into weighted means.
             scale = (sample_weight / sample_weight.sum()).astype(flat.dtype)
             loss = head.mean_loss(output, Y, buf.scratch, scale)
             delta *= scale[:, None]

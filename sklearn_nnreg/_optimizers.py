@@ -12,6 +12,8 @@ The arithmetic follows ``sklearn.neural_network._stochastic_optimizers`` so
 that the two produce the same iterates.
 """
 
+import math
+
 import numpy as np
 
 from . import _kernels
@@ -66,6 +68,10 @@ class SGD:
         # size a proximal or cumulative penalty must use for alpha to keep
         # objective units (a fixed point then minimises L + alpha R).
         return lr / (1.0 - self.momentum) if self.momentum < 1 else lr
+
+    def bind_step(self, grad, update, need_step_size, params=None, decay=None):
+        """No bound step for sgd: the trainer calls :meth:`direction`."""
+        return None
 
     def iteration_ends(self, time_step):
         if self.schedule == "invscaling":
@@ -124,18 +130,8 @@ class Adam:
         the moments, into an array of the weights' dtype reused from step to
         step (``rate / (sqrt(v) + epsilon)``, divided in float64).
         """
-        self.t += 1
-        rate = (
-            self.learning_rate_init
-            * np.sqrt(1 - self.beta_2**self.t)
-            / (1 - self.beta_1**self.t)
-        )
-        self.learning_rate = rate
-        step_size = None
-        if need_step_size:
-            if self._step_size is None:
-                self._step_size = np.empty_like(self.m)
-            step_size = self._step_size
+        rate = self._next_rate()
+        step_size = self._step_size_array() if need_step_size else None
         _kernels.adam(
             grad,
             self.m,
@@ -149,6 +145,52 @@ class Adam:
             step_size,
         )
         return step_size
+
+    def _next_rate(self):
+        """Count the step; its bias-corrected rate (as scikit-learn's)."""
+        self.t += 1
+        # math.sqrt rounds as np.sqrt does (both IEEE), without a numpy call.
+        rate = (
+            self.learning_rate_init
+            * math.sqrt(1 - self.beta_2**self.t)
+            / (1 - self.beta_1**self.t)
+        )
+        self.learning_rate = rate
+        return rate
+
+    def _step_size_array(self):
+        if self._step_size is None:
+            self._step_size = np.empty_like(self.m)
+        return self._step_size
+
+    def bind_step(self, grad, update, need_step_size, params=None, decay=None):
+        """:meth:`direction` on these arrays, bound once (compiled), or None.
+
+        Returns a function of no arguments that takes the step and returns
+        the step size (as ``direction(grad, update, need_step_size)``), or
+        None when the compiled loops do not take the arrays.  With
+        ``params`` (the flat weights) the function also does the training
+        step's work around the optimizer, in the same pass: first
+        ``grad[:n] += decay * params[:n]`` for the ``n = decay[0]`` penalized
+        weights (``decay = (n, c)``; None: nothing added), last ``params -=
+        update`` (``update`` is then not written).  The state's arrays are
+        bound: bind again after :meth:`set_state`.
+        """
+        step_size = self._step_size_array() if need_step_size else None
+        n_decay, coefficient = decay if decay is not None else (0, None)
+        kernel = _kernels.bind_adam(
+            grad, self.m, self.v, update, step_size, params, n_decay, coefficient,
+            (self.beta_1, self.beta_2), self.epsilon,
+        )  # fmt: skip
+        if kernel is None:
+            return None
+        kernel_step, next_rate = kernel.step, self._next_rate
+
+        def step():
+            kernel_step(next_rate())
+            return step_size
+
+        return step
 
     def iteration_ends(self, time_step):
         pass

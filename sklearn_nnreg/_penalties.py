@@ -92,6 +92,17 @@ class Penalty:
         if self.l2:
             _kernels.axpy(out, scale * self.l2, w, scratch)
 
+    def gradient_decay(self, scale):
+        """``add_gradient(w, out, scale)`` as a decay ``out += c * w``.
+
+        Returns c (the coefficient ``add_gradient`` passes to ``axpy``), None
+        when it adds nothing, or NotImplemented when it is not a decay (an L1
+        part's signs): for an optimizer that folds the decay into its pass.
+        """
+        if self.l1:
+            return NotImplemented
+        return scale * self.l2 if self.l2 else None
+
     def prox(self, w, threshold, scratch=None):
         """In place, ``w <- argmin_v 1/2 ||v - w||^2 + threshold * R(v)``.
 
@@ -235,6 +246,10 @@ class GroupLasso(Penalty):
         term = self._spread(factor, self._work[1])
         term *= w
         out += term
+
+    def gradient_decay(self, scale):
+        """Not a decay: the group part divides by the group norms."""
+        return NotImplemented
 
     def prox(self, w, threshold, scratch=None):
         """In place, ``w <- argmin_v sum (v - w)**2 / (2 t) + R(v)``.

@@ -65,6 +65,10 @@ def _effective_rate(learning_rate_init, momentum, needed_by):
     return rate / (1.0 - momentum) if momentum else rate
 
 
+def _not_a_decay(style):
+    return NotImplemented
+
+
 class Style:
     """Base class: a style that does nothing at every position.
 
@@ -87,6 +91,10 @@ class Style:
     alpha_can_diverge = True
     #: Whether the optimizer must compute the step size (``step_size``).
     needs_step_size = False
+    #: Whether ``after_optimizer`` may change the update; if not, and
+    #: ``before_optimizer`` is at most a decay (:meth:`gradient_decay`), the
+    #: optimizer may do both and ``w -= update`` in its own pass.
+    changes_update = False
     #: Why a style that acts weight by weight has no form for the group
     #: penalties: (what the style is, what a group norm does); None if it
     #: takes them.
@@ -118,6 +126,11 @@ class Style:
     def before_optimizer(self, w, g):
         pass
 
+    def gradient_decay(self):
+        """``before_optimizer`` as a decay ``g += c * w``: c, None when it
+        adds nothing, NotImplemented when it does something else."""
+        return None
+
     def after_optimizer(self, w, update, rate, step_size):
         pass
 
@@ -132,6 +145,13 @@ class Style:
         super().__init_subclass__(**kwargs)
         if "label" not in cls.__dict__:
             cls.label = cls.name
+        # A hook that does something unless the class says otherwise: the
+        # optimizer must not fuse past an after_optimizer or before_optimizer
+        # that a subclass wrote without saying what it does to the update.
+        if "after_optimizer" in cls.__dict__ and "changes_update" not in cls.__dict__:
+            cls.changes_update = True
+        if "before_optimizer" in cls.__dict__ and "gradient_decay" not in cls.__dict__:
+            cls.gradient_decay = _not_a_decay
 
     # ------------------------------------------------ what the style accepts
     @classmethod
@@ -271,9 +291,14 @@ class Gradient(Style):
     def before_optimizer(self, w, g):
         self.penalty.add_gradient(w, g, self.alpha, self.scratch[0])
 
+    def gradient_decay(self):
+        return self.penalty.gradient_decay(self.alpha)
+
 
 class _StepRule(Style):
     """A rule per step with no objective: it needs a solver that takes steps."""
+
+    changes_update = True
 
     has_objective = False
     solvers = STOCHASTIC_SOLVERS
@@ -490,6 +515,10 @@ class Cumulative(Style):
         }
         self._make_scratch(n_penalized, dtype)
         return self.state
+
+    @property
+    def changes_update(self):
+        return bool(self.penalty.l2)  # the elastic net's shrink (below)
 
     def after_optimizer(self, w, update, rate, step_size):
         if not self.penalty.l2:
