@@ -120,7 +120,7 @@ def test_bias_add_is_bitwise_the_numpy_reference(dtype):
 
 @needs_compiled
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("shape", [(256, 256), (7, 13), (2, 1), (1, 5)])
+@pytest.mark.parametrize("shape", [(256, 256), (7, 13), (5, 37), (2, 1), (1, 5)])
 def test_column_sums_are_bitwise_the_numpy_reference(shape, dtype):
     rng = np.random.default_rng(0)
     delta = special_values(rng, shape[0] * shape[1], dtype).reshape(shape)
