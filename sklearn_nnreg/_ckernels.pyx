@@ -169,37 +169,44 @@ def bias_add(floating[:, ::1] z, const floating[::1] b):
 
 
 cdef enum:
-    # Columns that column_sums adds in registers: 4 AVX2 vectors of doubles
-    # (8 SSE2 ones), half that of floats; each still adds its rows in order.
+    # The widest block of columns that column_sums adds in registers: 4 AVX2
+    # vectors of doubles (8 SSE2 ones), half that of floats.
     _BLOCK = 16
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef inline Py_ssize_t _sum_column_blocks(const floating[:, ::1] d, floating[::1] out,
+                                          Py_ssize_t j, Py_ssize_t width) noexcept nogil:
+    """out's columns from j on, ``width`` (a constant, at most _BLOCK) at a
+    time while as many remain, each summed down the rows in registers (no
+    load and store of out per row), its rows added in order; returns the
+    first column not summed."""
+    cdef floating block[_BLOCK]
+    cdef Py_ssize_t r, c
+    while j + width <= d.shape[1]:
+        for c in range(width):
+            block[c] = d[0, j + c]
+        for r in range(1, d.shape[0]):
+            for c in range(width):
+                block[c] = block[c] + d[r, j + c]
+        for c in range(width):
+            out[j + c] = block[c]
+        j = j + width
+    return j
 
 
 def column_sums(const floating[:, ::1] d, floating[::1] out):
     """out[j] <- sum_i d[i, j], the rows added one after the other (as numpy's
     add.reduce(d, axis=0) adds them)."""
-    cdef Py_ssize_t r, j, c
-    cdef floating block[_BLOCK]
+    cdef Py_ssize_t j
     if d.shape[0] == 0:
         raise ValueError("column_sums: delta has no rows")
     _check_rows("column_sums", "out", d, out)
-    with nogil, cython.boundscheck(False), cython.wraparound(False):
-        # Blocks of _BLOCK columns summed down the rows in registers (no
-        # load and store of out per row), then the last columns row by row.
-        j = 0
-        while j + _BLOCK <= d.shape[1]:
-            for c in range(_BLOCK):
-                block[c] = d[0, j + c]
-            for r in range(1, d.shape[0]):
-                for c in range(_BLOCK):
-                    block[c] = block[c] + d[r, j + c]
-            for c in range(_BLOCK):
-                out[j + c] = block[c]
-            j = j + _BLOCK
-        for c in range(j, d.shape[1]):
-            out[c] = d[0, c]
-        for r in range(1, d.shape[0]):
-            for c in range(j, d.shape[1]):
-                out[c] = out[c] + d[r, c]
+    with nogil:
+        j = _sum_column_blocks(d, out, 0, _BLOCK)
+        j = _sum_column_blocks(d, out, j, 4)
+        _sum_column_blocks(d, out, j, 1)
 
 
 def relu_backward(floating[:, ::1] delta, const floating[:, ::1] a):
