@@ -18,10 +18,8 @@ The "matmul floor" is the time of the forward and backward matrix products
 alone, at the same shapes, for one epoch: no activation, loss or optimizer.
 
 "ours" runs the optional compiled loops when they were built (the header says
-whether they were, and which build runs: ``avx2`` or ``baseline``, see
-``SKLEARN_NNREG_SIMD`` in ``sklearn_nnreg/_kernels.py``); ``--numpy-too``
-also times ours on the numpy reference path (``ours-numpy``, same weights bit
-for bit) in the same rotation.
+whether they were); ``--numpy-too`` also times ours on the numpy reference
+path (``ours-numpy``, same weights bit for bit) in the same rotation.
 
 Besides the sklearn-equivalent L2 fit, ``--variants`` times ours with
 ``penalty=None`` and with the L1 styles that give exact zeros (``proximal``,
