@@ -709,6 +709,18 @@ cdef char *_data_of(object a, bint single, Py_ssize_t n, str what) except NULL:
     return <char *>&a64[0]
 
 
+cdef Py_ssize_t _bound_length(str name, grad, Py_ssize_t n_decay,
+                              bint decay_without_params) except -1:
+    """The length of a bound step's arrays, checked: not empty, and a decay
+    (on its first ``n_decay`` weights) only with the weights to decay."""
+    cdef Py_ssize_t n = grad.shape[0]
+    if n == 0:
+        raise ValueError(f"{name}: the arrays are empty")
+    if not 0 <= n_decay <= n or decay_without_params:
+        raise ValueError(f"{name}: a decay needs params, on at most n of them")
+    return n
+
+
 cdef class BoundAdam:
     """Adam's step of one fit, its arrays and constants bound once.
 
@@ -740,11 +752,7 @@ cdef class BoundAdam:
         cdef Py_ssize_t sizes[6]
         cdef int count = 4, k
         self.single = grad.dtype.itemsize == 4
-        self.n = grad.shape[0]
-        if self.n == 0:
-            raise ValueError("BoundAdam: the arrays are empty")
-        if not 0 <= n_decay <= self.n or (with_decay and params is None):
-            raise ValueError("BoundAdam: a decay needs params, on at most n of them")
+        self.n = _bound_length("BoundAdam", grad, n_decay, with_decay and params is None)
         self.arrays = (grad, m, v, update, step_size, params)
         self.grad = _data_of(grad, self.single, self.n, "grad")
         self.m = _data_of(m, self.single, self.n, "m")
@@ -957,11 +965,7 @@ cdef class BoundSGD:
         cdef Py_ssize_t sizes[4]
         cdef int count = 0, k
         self.single = grad.dtype.itemsize == 4
-        self.n = grad.shape[0]
-        if self.n == 0:
-            raise ValueError("BoundSGD: the arrays are empty")
-        if not 0 <= n_decay <= self.n or (with_decay and params is None):
-            raise ValueError("BoundSGD: a decay needs params, on at most n of them")
+        self.n = _bound_length("BoundSGD", grad, n_decay, with_decay and params is None)
         self.arrays = (grad, velocity, update, params)
         pointers = []
         for a, what in ((grad, "grad"), (velocity, "velocity"), (update, "update"),
@@ -985,11 +989,10 @@ cdef class BoundSGD:
 
     def step(self, double rate):
         """One step at the learning rate ``rate``."""
-        if self.single:
-            with nogil:
+        with nogil:
+            if self.single:
                 _bound_sgd_pass(self, rate, <float>0)
-        else:
-            with nogil:
+            else:
                 _bound_sgd_pass(self, rate, <double>0)
 
 
