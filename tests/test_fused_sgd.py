@@ -175,9 +175,10 @@ FITS = {
             learning_rate="adaptive",
             nesterovs_momentum=False,
             tol=1e9,
+            n_iter_no_change=2,
         ),
         True,
-    ),  # fmt: skip
+    ),
     "l2 decoupled": (dict(penalty="l2", penalty_style="decoupled"), False),
 }
 
@@ -203,3 +204,7 @@ def test_a_sgd_fit_binds_once_and_gives_the_numpy_weights(config, dtype, monkeyp
         assert_same_bits(got, want)
     np.testing.assert_array_equal(est.loss_curve_, reference.loss_curve_)
     assert len(binds) == (1 if fused else 0)
+    if params.get("learning_rate") in ("invscaling", "adaptive"):
+        # The rate changed during the fit: the bound step read it each time.
+        rate = est._fit_state["optimizer"]["learning_rate"]
+        assert rate == reference._fit_state["optimizer"]["learning_rate"] < 0.05
