@@ -709,6 +709,18 @@ cdef char *_data_of(object a, bint single, Py_ssize_t n, str what) except NULL:
     return <char *>&a64[0]
 
 
+cdef Py_ssize_t _bound_length(str name, grad, Py_ssize_t n_decay,
+                              bint decay_without_params) except -1:
+    """The length of a bound step's arrays, checked: not empty, and a decay
+    (on its first ``n_decay`` weights) only with the weights to decay."""
+    cdef Py_ssize_t n = grad.shape[0]
+    if n == 0:
+        raise ValueError(f"{name}: the arrays are empty")
+    if not 0 <= n_decay <= n or decay_without_params:
+        raise ValueError(f"{name}: a decay needs params, on at most n of them")
+    return n
+
+
 cdef class BoundAdam:
     """Adam's step of one fit, its arrays and constants bound once.
 
@@ -740,11 +752,7 @@ cdef class BoundAdam:
         cdef Py_ssize_t sizes[6]
         cdef int count = 4, k
         self.single = grad.dtype.itemsize == 4
-        self.n = grad.shape[0]
-        if self.n == 0:
-            raise ValueError("BoundAdam: the arrays are empty")
-        if not 0 <= n_decay <= self.n or (with_decay and params is None):
-            raise ValueError("BoundAdam: a decay needs params, on at most n of them")
+        self.n = _bound_length("BoundAdam", grad, n_decay, with_decay and params is None)
         self.arrays = (grad, m, v, update, step_size, params)
         self.grad = _data_of(grad, self.single, self.n, "grad")
         self.m = _data_of(m, self.single, self.n, "m")
@@ -844,3 +852,159 @@ def delta_and_clip(const floating[:, ::1] output, const floating[:, ::1] Y,
                 delta[r, k] = (o - Y[r, k]) * s if with_scale else o - Y[r, k]
                 c = o if (o >= lo or o != o) else lo
                 clipped[r, k] = c if (c <= hi or c != c) else hi
+
+
+# ----------------------------------------------- sgd bound to one fit
+cdef enum:
+    _PLAIN = 0  # no momentum
+    _HEAVY_BALL = 1
+    _NESTEROV = 2
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef inline floating _sgd_update(floating g, floating *velocity, Py_ssize_t i,
+                                 floating lr, floating mom, floating neg_mom,
+                                 int kind) noexcept nogil:
+    """The update sgd subtracts for weight i, as ``SGD.direction``'s numpy
+    calls: ``u = g * lr``; with momentum ``velocity = velocity * mom - u``,
+    then ``-velocity`` (heavy ball) or ``velocity * -mom + g * lr``."""
+    cdef floating u = g * lr, vi
+    if kind == _PLAIN:
+        return u
+    vi = velocity[i] * mom - u
+    velocity[i] = vi
+    if kind == _HEAVY_BALL:
+        return -vi
+    return vi * neg_mom + u
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef inline void _sgd_loops(const floating *grad, floating *velocity, floating *update,
+                            const floating *weights, floating *params,
+                            Py_ssize_t start, Py_ssize_t stop, bint with_decay,
+                            floating d, floating lr, floating mom, floating neg_mom,
+                            int kind) noexcept nogil:
+    """sgd over [start, stop) for one ``kind`` (a constant where inlined, so
+    each loop has no branch inside): the gradient first given ``d * weights``
+    (``axpy``'s bits, when ``with_decay``), then the update written, or with
+    ``params`` subtracted from them (``flat -= update``) instead."""
+    cdef Py_ssize_t i
+    if params == NULL and with_decay:
+        for i in range(start, stop):
+            update[i] = _sgd_update(grad[i] + weights[i] * d, velocity, i, lr, mom,
+                                    neg_mom, kind)
+    elif params == NULL:
+        for i in range(start, stop):
+            update[i] = _sgd_update(grad[i], velocity, i, lr, mom, neg_mom, kind)
+    elif with_decay:
+        for i in range(start, stop):
+            params[i] = params[i] - _sgd_update(grad[i] + params[i] * d, velocity, i,
+                                                lr, mom, neg_mom, kind)
+    else:
+        for i in range(start, stop):
+            params[i] = params[i] - _sgd_update(grad[i], velocity, i, lr, mom,
+                                                neg_mom, kind)
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef void _sgd_pass(const floating *grad, floating *velocity, floating *update,
+                    floating *params, Py_ssize_t start, Py_ssize_t stop,
+                    bint with_decay, double decay, double rate, double momentum,
+                    bint nesterov) noexcept nogil:
+    """One sgd pass over [start, stop); the scalars rounded once to the type."""
+    cdef floating d = <floating>decay, lr = <floating>rate
+    cdef floating mom = <floating>momentum, neg_mom = <floating>(-momentum)
+    cdef Py_ssize_t i
+    if velocity == NULL:
+        _sgd_loops(grad, velocity, update, params, params, start, stop, with_decay, d,
+                   lr, mom, neg_mom, _PLAIN)
+    elif nesterov:
+        _sgd_loops(grad, velocity, update, params, params, start, stop, with_decay, d,
+                   lr, mom, neg_mom, _NESTEROV)
+    else:
+        # The compiler folds ``w - (-v)`` into ``w + v``, which gives a NaN
+        # velocity's sign to w where numpy gives it flipped: the update
+        # (-v) goes through memory, then a second loop subtracts it.
+        _sgd_loops(grad, velocity, update, params, NULL, start, stop, with_decay, d,
+                   lr, mom, neg_mom, _HEAVY_BALL)
+        if params != NULL:
+            for i in range(start, stop):
+                params[i] = params[i] - update[i]
+
+
+cdef class BoundSGD:
+    """sgd's step of one fit, its arrays and constants bound once.
+
+    ``grad`` and ``update`` (and ``velocity``, ``params`` when given) are
+    checked once (one dtype, C-contiguous, 1-d, equal lengths, no two
+    sharing memory) and held; ``step(rate)`` then computes bit for bit what
+    ``SGD.direction`` computes at that rate: no momentum without
+    ``velocity``, else heavy-ball or (``nesterov``) Nesterov momentum.  With
+    ``params`` the pass also does the two operations around it, as
+    ``BoundAdam``: first ``grad[:n_decay] += decay * params[:n_decay]``
+    (when ``with_decay``; ``grad`` itself is left as it is) and last
+    ``params -= update`` (``update`` is then not written, but with
+    heavy-ball momentum, which holds it there between two loops).
+    """
+
+    cdef object arrays  # holds the arrays: the pointers below stay valid
+    cdef char *grad
+    cdef char *velocity
+    cdef char *update
+    cdef char *params
+    cdef bint single, with_decay, nesterov
+    cdef Py_ssize_t n, n_decay
+    cdef double decay, momentum
+
+    def __init__(self, grad, velocity, update, params, Py_ssize_t n_decay,
+                 bint with_decay, double decay, double momentum, bint nesterov):
+        cdef const char *starts[4]
+        cdef Py_ssize_t sizes[4]
+        cdef int count = 0, k
+        self.single = grad.dtype.itemsize == 4
+        self.n = _bound_length("BoundSGD", grad, n_decay, with_decay and params is None)
+        self.arrays = (grad, velocity, update, params)
+        pointers = []
+        for a, what in ((grad, "grad"), (velocity, "velocity"), (update, "update"),
+                        (params, "params")):
+            if a is None:
+                pointers.append(None)
+                continue
+            _check_length("BoundSGD", what, len(a), self.n)
+            starts[count] = _data_of(a, self.single, self.n, what)
+            pointers.append(count)
+            count += 1
+        self.grad = <char *>starts[0]
+        self.update = <char *>starts[pointers[2]]
+        self.velocity = <char *>starts[pointers[1]] if velocity is not None else NULL
+        self.params = <char *>starts[pointers[3]] if params is not None else NULL
+        for k in range(count):
+            sizes[k] = self.n * (4 if self.single else 8)
+        _refuse_overlap("BoundSGD", starts, sizes, count)
+        self.n_decay, self.with_decay, self.decay = n_decay, with_decay, decay
+        self.momentum, self.nesterov = momentum, nesterov
+
+    def step(self, double rate):
+        """One step at the learning rate ``rate``."""
+        with nogil:
+            if self.single:
+                _bound_sgd_pass(self, rate, <float>0)
+            else:
+                _bound_sgd_pass(self, rate, <double>0)
+
+
+cdef void _bound_sgd_pass(BoundSGD bound, double rate, floating kind) noexcept nogil:
+    """The bound pass in ``kind``'s type: the decayed part, then the rest."""
+    cdef Py_ssize_t cut = bound.n_decay if bound.with_decay else 0
+    cdef floating *grad = <floating *>bound.grad
+    cdef floating *velocity = <floating *>bound.velocity
+    cdef floating *update = <floating *>bound.update
+    cdef floating *params = <floating *>bound.params
+    if cut:
+        _sgd_pass(grad, velocity, update, params, 0, cut, True, bound.decay, rate,
+                  bound.momentum, bound.nesterov)
+    _sgd_pass(grad, velocity, update, params, cut, bound.n, False, 0.0, rate,
+              bound.momentum, bound.nesterov)

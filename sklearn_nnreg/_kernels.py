@@ -399,6 +399,15 @@ def bind_l1_step(w, u, q, alpha, l1, l2, with_norm):
     return _ckernels.BoundL1Step(w, u, q, alpha, l1, l2, bool(with_norm))
 
 
+def _bindable(*arrays):
+    """Whether a bound step takes these arrays (None: not given): the
+    compiled loops on, all 1-d, not empty, one float dtype, C-contiguous."""
+    arrays = [a for a in arrays if a is not None]
+    if any(a.ndim != 1 for a in arrays) or arrays[0].shape[0] == 0:
+        return False
+    return _compiled(*arrays)
+
+
 def bind_adam(grad, m, v, update, step_size, params, n_decay, decay, betas, epsilon):
     """Adam's compiled step bound to one fit's arrays (``_ckernels.BoundAdam``),
     or None when the numpy path must run (compiled loops off or not built,
@@ -410,16 +419,34 @@ def bind_adam(grad, m, v, update, step_size, params, n_decay, decay, betas, epsi
     ``decay`` is None) and subtracts the update from params last, instead of
     writing ``update``: one pass where the training step made three.
     """
-    arrays = [a for a in (grad, m, v, update, step_size, params) if a is not None]
-    if any(a.ndim != 1 for a in arrays) or grad.shape[0] == 0:
-        return None
-    if not _compiled(*arrays):
+    if not _bindable(grad, m, v, update, step_size, params):
         return None
     beta_1, beta_2 = (float(b) for b in betas)
     with_decay = decay is not None
     return _ckernels.BoundAdam(
         grad, m, v, update, step_size, params, int(n_decay), with_decay,
         float(decay) if with_decay else 0.0, beta_1, beta_2, float(epsilon),
+    )  # fmt: skip
+
+
+def bind_sgd(grad, velocity, update, params, n_decay, decay, momentum, nesterov):
+    """sgd's compiled step bound to one fit's arrays (``_ckernels.BoundSGD``),
+    or None when the numpy path must run (as :func:`bind_adam`).
+
+    Its ``step(rate)`` computes what ``SGD.direction`` computes at the
+    learning rate ``rate``: no momentum when ``velocity`` is None, else
+    heavy-ball or (``nesterov``) Nesterov ``momentum``.  With ``params``
+    (the flat weights) it also adds ``decay * params[:n_decay]`` to the
+    gradient first (as ``axpy``; not when ``decay`` is None) and subtracts
+    the update from params last (``update`` is then written only with
+    heavy-ball momentum, as scratch).
+    """
+    if not _bindable(grad, velocity, update, params):
+        return None
+    with_decay = decay is not None
+    return _ckernels.BoundSGD(
+        grad, velocity, update, params, int(n_decay), with_decay,
+        float(decay) if with_decay else 0.0, float(momentum), bool(nesterov),
     )  # fmt: skip
 
 

@@ -70,8 +70,34 @@ class SGD:
         return lr / (1.0 - self.momentum) if self.momentum < 1 else lr
 
     def bind_step(self, grad, update, need_step_size, params=None, decay=None):
-        """No bound step for sgd: the trainer calls :meth:`direction`."""
-        return None
+        """:meth:`direction` on these arrays, bound once (compiled), or None.
+
+        The same contract as :meth:`Adam.bind_step`: a function of no
+        arguments that takes the step at the current ``learning_rate`` (read
+        at each step: the schedules change it) and returns the step size
+        :meth:`direction` returns; with ``params`` it also adds the decay
+        first and subtracts the update from ``params`` last.  The velocity
+        is bound: bind again after :meth:`set_state`.
+        """
+        n_decay, coefficient = decay if decay is not None else (0, None)
+        kernel = _kernels.bind_sgd(
+            grad, self.velocity, update, params, n_decay, coefficient,
+            self.momentum, self.nesterov,
+        )  # fmt: skip
+        if kernel is None:
+            return None
+        kernel_step = kernel.step
+        # direction's step size: lr, or lr / (1 - momentum) with momentum.
+        steady = self.velocity is not None and self.momentum < 1
+        denominator = 1.0 - self.momentum if steady else 1.0
+        optimizer = self
+
+        def step():
+            lr = optimizer.learning_rate
+            kernel_step(lr)
+            return lr / denominator if steady else lr
+
+        return step
 
     def iteration_ends(self, time_step):
         if self.schedule == "invscaling":

@@ -174,8 +174,6 @@ def test_bind_adam_declines_empty_arrays_and_the_numpy_path():
         )
         adam = _optimizers.Adam(4, np.float64, 1e-3, *BETAS, EPSILON)
         assert adam.bind_step(ones, np.empty(4), True, np.ones(4)) is None
-    sgd = _optimizers.SGD(4, np.float64, 0.1, "constant", 0.9, True, 0.5)
-    assert sgd.bind_step(ones, np.empty(4), True, np.ones(4)) is None
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
