@@ -91,6 +91,42 @@ def test_functions_are_at_most_40_lines_of_code(path):
     assert not too_long, f"{path.name}: " + "; ".join(too_long)
 
 
+def cython_code_lines(source):
+    """Lines of a Cython source that hold code: not blank, not comment, not
+    inside a triple-quoted string (in these files, only docstrings)."""
+    without_strings = re.sub(
+        r'"""[\s\S]*?"""', lambda m: "\n" * m.group().count("\n"), source
+    )
+    return [
+        number
+        for number, line in enumerate(without_strings.splitlines(), start=1)
+        if line.strip() and not line.strip().startswith("#")
+    ]
+
+
+def test_cython_line_counter_skips_docstrings_comments_and_blanks():
+    source = 'def f(x):\n    """Doc.\n\n    More."""\n    # why\n\n    return x\n'
+    assert cython_code_lines(source) == [1, 7]
+
+
+def cython_sources():
+    return sorted([*PACKAGE.rglob("*.pyx"), *PACKAGE.rglob("*.pxi")])
+
+
+def test_there_are_cython_sources_to_check():
+    assert cython_sources(), "no .pyx found: is the compiled extension elsewhere?"
+
+
+@pytest.mark.parametrize(
+    "path", cython_sources(), ids=lambda p: str(p.relative_to(PACKAGE))
+)
+def test_cython_source_is_at_most_450_lines_of_code(path):
+    # The compiled loops are one module made of parts (.pxi files that the
+    # .pyx includes); each part, like each Python module, stays readable.
+    code = cython_code_lines(path.read_text())
+    assert len(code) <= MAX_MODULE_LINES, f"{path.name}: {len(code)} lines of code"
+
+
 def _only_stores_parameters(fn):
     """Whether ``fn`` only does ``self.name = name`` (an estimator's __init__)."""
     body = [node for node in fn.body if not isinstance(node, ast.Expr)]

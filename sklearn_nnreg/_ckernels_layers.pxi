@@ -1,0 +1,163 @@
+# The layers: intercepts, relu, backprop sums, the softmax log-loss head.
+# Part of _ckernels.pyx, which includes it: one compiled module.
+
+# ---------------------------------------------------- layers and backprop
+cdef int _check_rows(str name, str what, const floating[:, ::1] z,
+                     const floating[::1] b) except -1:
+    """b must be as long as z's rows."""
+    cdef const char *starts[2]
+    cdef Py_ssize_t sizes[2]
+    _check_length(name, what, b.shape[0], z.shape[1])
+    if z.shape[0] == 0 or z.shape[1] == 0:
+        return 0
+    starts[:] = [<const char *>&z[0, 0], <const char *>&b[0]]
+    sizes[:] = [z.shape[0] * z.shape[1] * sizeof(floating), b.shape[0] * sizeof(floating)]
+    return _refuse_overlap(name, starts, sizes, 2)
+
+
+def bias_relu(floating[:, ::1] z, const floating[::1] b):
+    """z[i, j] <- max(z[i, j] + b[j], 0), NaN kept."""
+    cdef Py_ssize_t r, j
+    cdef floating x
+    _check_rows("bias_relu", "b", z, b)
+    with nogil, cython.boundscheck(False), cython.wraparound(False):
+        for r in range(z.shape[0]):
+            for j in range(z.shape[1]):
+                x = z[r, j] + b[j]
+                # x < 0 is false for NaN: NaN passes, as through np.maximum.
+                z[r, j] = 0 if x < 0 else x
+
+
+def bias_add(floating[:, ::1] z, const floating[::1] b):
+    """z[i, j] <- z[i, j] + b[j]."""
+    cdef Py_ssize_t r, j
+    _check_rows("bias_add", "b", z, b)
+    with nogil, cython.boundscheck(False), cython.wraparound(False):
+        for r in range(z.shape[0]):
+            for j in range(z.shape[1]):
+                z[r, j] = z[r, j] + b[j]
+
+
+cdef enum:
+    # The widest block of columns that column_sums adds in registers: 4 AVX2
+    # vectors of doubles (8 SSE2 ones), half that of floats.
+    _BLOCK = 16
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef inline Py_ssize_t _sum_column_blocks(const floating[:, ::1] d, floating[::1] out,
+                                          Py_ssize_t j, Py_ssize_t width) noexcept nogil:
+    """out's columns from j on, ``width`` (a constant, at most _BLOCK) at a
+    time while as many remain, each summed down the rows in registers (no
+    load and store of out per row), its rows added in order; returns the
+    first column not summed."""
+    cdef floating block[_BLOCK]
+    cdef Py_ssize_t r, c
+    while j + width <= d.shape[1]:
+        for c in range(width):
+            block[c] = d[0, j + c]
+        for r in range(1, d.shape[0]):
+            for c in range(width):
+                block[c] = block[c] + d[r, j + c]
+        for c in range(width):
+            out[j + c] = block[c]
+        j = j + width
+    return j
+
+
+def column_sums(const floating[:, ::1] d, floating[::1] out):
+    """out[j] <- sum_i d[i, j], the rows added one after the other (as numpy's
+    add.reduce(d, axis=0) adds them)."""
+    cdef Py_ssize_t j
+    if d.shape[0] == 0:
+        raise ValueError("column_sums: delta has no rows")
+    _check_rows("column_sums", "out", d, out)
+    with nogil:
+        j = _sum_column_blocks(d, out, 0, _BLOCK)
+        j = _sum_column_blocks(d, out, j, 4)
+        _sum_column_blocks(d, out, j, 1)
+
+
+def relu_backward(floating[:, ::1] delta, const floating[:, ::1] a):
+    """delta <- delta * (a != 0)."""
+    cdef Py_ssize_t i, n
+    cdef floating keep
+    cdef floating *dp
+    cdef const floating *ap
+    cdef const char *starts[2]
+    cdef Py_ssize_t sizes[2]
+    if a.shape[0] != delta.shape[0] or a.shape[1] != delta.shape[1]:
+        raise ValueError(
+            f"relu_backward: a has shape ({a.shape[0]}, {a.shape[1]}), delta "
+            f"({delta.shape[0]}, {delta.shape[1]}); they must be equal"
+        )
+    if delta.shape[0] == 0 or delta.shape[1] == 0:
+        return
+    starts[:] = [<const char *>&delta[0, 0], <const char *>&a[0, 0]]
+    sizes[:] = [delta.shape[0] * delta.shape[1] * sizeof(floating)] * 2
+    _refuse_overlap("relu_backward", starts, sizes, 2)
+    n = delta.shape[0] * delta.shape[1]
+    dp, ap = &delta[0, 0], &a[0, 0]  # one flat loop: both C-contiguous, same shape
+    with nogil:
+        for i in range(n):
+            # The product, not a plain 0, so that inf and NaN become NaN
+            # as in numpy's delta * 0.
+            keep = 1 if ap[i] != 0 else 0
+            dp[i] = dp[i] * keep
+
+
+# ------------------------------------------------ the softmax log-loss head
+def subtract_row_max(floating[:, ::1] z):
+    """z[i, :] <- z[i, :] - max_k z[i, k], the maximum taken as numpy's
+    ``np.maximum`` reduction takes it (a NaN wins; its sign of zero may
+    differ, which z - max and exp(z - max) do not show)."""
+    cdef Py_ssize_t r, k
+    cdef floating top, x
+    if z.shape[1] == 0:
+        return
+    with nogil, cython.boundscheck(False), cython.wraparound(False):
+        for r in range(z.shape[0]):
+            top = z[r, 0]
+            for k in range(1, z.shape[1]):
+                x = z[r, k]
+                if not (top >= x or top != top):  # np.maximum(top, x)
+                    top = x
+            for k in range(z.shape[1]):
+                z[r, k] = z[r, k] - top
+
+
+cdef int _check_shape(str name, str what, Py_ssize_t rows, Py_ssize_t columns,
+                      Py_ssize_t n, Py_ssize_t m) except -1:
+    if rows != n or columns != m:
+        raise ValueError(
+            f"{name}: {what} has shape ({rows}, {columns}), expected ({n}, {m})"
+        )
+    return 0
+
+
+def delta_and_clip(const floating[:, ::1] output, const floating[:, ::1] Y,
+                   floating[:, ::1] delta, floating[:, ::1] clipped, double scale,
+                   bint with_scale, double low, double high):
+    """delta <- (output - Y) [* scale]; clipped <- min(max(output, low), high)
+    with np.maximum's and np.minimum's NaN (kept), in one pass."""
+    cdef Py_ssize_t r, k, n = output.shape[0], m = output.shape[1]
+    cdef floating o, c, s = <floating>scale, lo = <floating>low, hi = <floating>high
+    cdef const char *starts[4]
+    cdef Py_ssize_t sizes[4]
+    _check_shape("delta_and_clip", "Y", Y.shape[0], Y.shape[1], n, m)
+    _check_shape("delta_and_clip", "delta", delta.shape[0], delta.shape[1], n, m)
+    _check_shape("delta_and_clip", "clipped", clipped.shape[0], clipped.shape[1], n, m)
+    if n == 0 or m == 0:
+        return
+    starts[:] = [<const char *>&output[0, 0], <const char *>&Y[0, 0],
+                 <const char *>&delta[0, 0], <const char *>&clipped[0, 0]]
+    sizes[:] = [n * m * sizeof(floating)] * 4
+    _refuse_overlap("delta_and_clip", starts, sizes, 4)
+    with nogil, cython.boundscheck(False), cython.wraparound(False):
+        for r in range(n):
+            for k in range(m):
+                o = output[r, k]
+                delta[r, k] = (o - Y[r, k]) * s if with_scale else o - Y[r, k]
+                c = o if (o >= lo or o != o) else lo
+                clipped[r, k] = c if (c <= hi or c != c) else hi
