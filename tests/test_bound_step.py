@@ -11,17 +11,11 @@ with an error that names them.
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
-from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_nnreg import RegularizedMLPClassifier, _kernels
+from tests._compiled import REQUIRES_COMPILED
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore", category=ConvergenceWarning),
-    pytest.mark.skipif(
-        not _kernels.compiled_available(),
-        reason="the optional extension sklearn_nnreg._ckernels was not built",
-    ),
-]
+pytestmark = REQUIRES_COMPILED
 
 DTYPES = [np.float64, np.float32]
 # (l1, l2) of the proximal steps: L1 alone, the elastic net, L2 alone.

@@ -12,17 +12,11 @@ infinities and signed zeros included; arrays it does not take are declined.
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
-from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_nnreg import RegularizedMLPClassifier, _kernels, _optimizers
+from tests._compiled import REQUIRES_COMPILED, assert_same_bits, unsuitable_arrays
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore", category=ConvergenceWarning),
-    pytest.mark.skipif(
-        not _kernels.compiled_available(),
-        reason="the optional extension sklearn_nnreg._ckernels was not built",
-    ),
-]
+pytestmark = REQUIRES_COMPILED
 
 DTYPES = [np.float64, np.float32]
 # (momentum, nesterov): none, heavy ball, Nesterov
@@ -35,13 +29,6 @@ def compiled_loops():
     """The compiled loops on (also in the numpy-path pass of the suite)."""
     with _kernels.use_compiled(True):
         yield
-
-
-def assert_same_bits(a, b):
-    """Equal values, NaN where NaN, and the same sign on every zero and NaN."""
-    assert a.dtype == b.dtype
-    np.testing.assert_array_equal(a, b)
-    assert np.array_equal(np.signbit(a), np.signbit(b))
 
 
 def sgd_with_state(n, dtype, momentum, nesterov, rng):
@@ -120,17 +107,7 @@ def test_bound_sgd_without_weights_writes_the_update(momenta, dtype):
         assert_same_bits(sgd.velocity, reference.velocity)
 
 
-@pytest.mark.parametrize(
-    "make",
-    [
-        lambda a: a.astype(np.int64),
-        lambda a: a.astype(">f8"),
-        lambda a: np.repeat(a, 2)[::2],
-        lambda a: a.reshape(-1, 1),
-        lambda a: a.astype(np.float32),
-    ],
-    ids=["int64", "big-endian", "strided", "2-d", "mixed dtypes"],
-)
+@unsuitable_arrays
 def test_bind_sgd_declines_arrays_the_loop_does_not_take(make):
     for position in range(4):
         args = [np.linspace(-1, 1, 10) for _ in range(4)]

@@ -14,17 +14,11 @@ each epoch's rows at once: the same batches, so the same weights.
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
-from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_nnreg import RegularizedMLPClassifier, _kernels, _optimizers, _trainer
+from tests._compiled import REQUIRES_COMPILED, assert_same_bits, unsuitable_arrays
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore", category=ConvergenceWarning),
-    pytest.mark.skipif(
-        not _kernels.compiled_available(),
-        reason="the optional extension sklearn_nnreg._ckernels was not built",
-    ),
-]
+pytestmark = REQUIRES_COMPILED
 
 DTYPES = [np.float64, np.float32]
 
@@ -38,13 +32,6 @@ def compiled_loops():
 
 
 BETAS, EPSILON = (0.9, 0.999), 1e-8
-
-
-def assert_same_bits(a, b):
-    """Equal values, NaN where NaN, and the same sign on every zero."""
-    assert a.dtype == b.dtype
-    np.testing.assert_array_equal(a, b)  # NaN == NaN here
-    assert np.array_equal(np.signbit(a), np.signbit(b))
 
 
 def arrays(rng, n, dtype):
@@ -124,17 +111,7 @@ def test_bound_adam_without_weights_writes_the_update(dtype):
         assert_same_bits(got, want)
 
 
-@pytest.mark.parametrize(
-    "make",
-    [
-        lambda a: a.astype(np.int64),
-        lambda a: a.astype(">f8"),
-        lambda a: np.repeat(a, 2)[::2],
-        lambda a: a.reshape(-1, 1),
-        lambda a: a.astype(np.float32),
-    ],
-    ids=["int64", "big-endian", "strided", "2-d", "mixed dtypes"],
-)
+@unsuitable_arrays
 def test_bind_adam_declines_arrays_the_loop_does_not_take(make):
     grad, m, v, w = (np.linspace(-1, 1, 10) for _ in range(4))
     for position in range(4):
