@@ -309,6 +309,10 @@ def _wrapper_calls(n=12, rows=3):
             lambda w, u, q, h: _kernels.cumulative_pull(w, u, q, h, 0.5, 0.3, []),
             [f(n), np.abs(f(n)), f(n) * 0.1, np.abs(f(n))],
         ),
+        "delta_and_clip": (
+            lambda o, y, d, c: _kernels.delta_and_clip(o, y, d, c, 0.25, 0.1, 0.9),
+            [np.abs(f(rows, n)) / 2, f(rows, n), f(rows, n), f(rows, n)],
+        ),
     }
 
 
@@ -454,3 +458,21 @@ def test_use_compiled_restores_the_previous_setting():
             assert _kernels._state["compiled"] is _kernels.compiled_available()
         assert _kernels._state["compiled"] is False
     assert _kernels._state["compiled"] == before
+
+
+@pytest.mark.parametrize("odd", list(ODD))
+def test_row_max_shift_of_arrays_the_loop_does_not_take_is_the_reference(odd):
+    """softmax's shift (one array, shifted in place; the others are the numpy
+    path's scratch) on an array of another dtype, byte order or layout."""
+    z = ODD[odd](np.random.default_rng(4).standard_normal((5, 7)) * 3)
+    results = []
+    for compiled in (True, False):
+        shifted = z.copy() if z.flags.c_contiguous else _strided(z.copy())
+        zt = np.empty(z.shape[::-1], z.dtype)
+        rows = np.empty((z.shape[0], 1), z.dtype)
+        with _kernels.use_compiled(compiled):
+            _kernels.subtract_row_max(shifted, zt, rows)
+        results.append(shifted)
+    np.testing.assert_array_equal(results[0], results[1])
+    assert results[0].dtype == z.dtype
+    np.testing.assert_array_equal(results[0].max(axis=1), np.zeros(5, z.dtype))
