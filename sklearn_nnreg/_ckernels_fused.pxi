@@ -2,14 +2,14 @@
 # Part of _ckernels.pyx, which includes it: one compiled module.
 #
 # The proximal soft-threshold (with the elastic net's division) and the
-# cumulative pull of a ``BoundL1Step`` are per-weight operators: each weight
-# of the penalized prefix is moved by the optimizer and then by the
-# operator in one loop, with the operations and roundings of the separate
-# passes (``_threshold_per_coordinate_loop``, ``_threshold_loop``,
-# ``_pull_per_coordinate_loop``, ``_pull_loop``).  When the step also sums
-# |w|, the prefix is stepped leaf by leaf of numpy's pairwise sum and each
-# leaf summed while it is in cache (``_abs_sum_leaf``): the bits of
+# cumulative pull of a ``BoundL1Step`` act weight by weight: the penalized
+# prefix is stepped block by block (at most _STEP_BLOCK weights), each block by
+# the optimizer's loop and then by the after-step's (the loops of the
+# separate passes: their operations and roundings) while it is in L1 cache.
+# When the step also sums |w|, the blocks are the subtrees of numpy's
+# pairwise sum, each summed as it is stepped: the bits of
 # ``_pairwise_abs_sum`` on the new weights, without a pass of its own.
+# Adam's step sizes go to a buffer of one block, not to an array.
 
 cdef enum:
     _AFTER_NONE = 0
@@ -110,167 +110,50 @@ cdef void _sgd_after_scalars(_After *after, double step_size) noexcept nogil:
         after.divisor = 1.0 + threshold * after.l2
 
 
-cdef extern from *:
-    # cumulative's u and q, which the bind keeps apart from every other
-    # array (``_refuse_overlap``): said to the compiler (restrict
-    # parameters), the adam loop needs fewer runtime overlap checks than gcc
-    # allows for vectorising it (it made none of the cumulative loop).
-    ctypedef double *_apart_double "double * __restrict__"
+# ---------------------------------------------------- the pass, by blocks
+cdef enum:
+    # The most weights stepped at once: their arrays (grad, m, v, w, the step
+    # sizes, u, q: 28 KiB in float64) stay in L1 cache between the loops.
+    _STEP_BLOCK = 512
 
 
-# ----------------------------------------------------- one weight's after-step
-# The after-step's kind as a type: each loop below is compiled once per kind
-# (and dtype), its kind known at compile time, so no loop tests it per
-# weight (gcc vectorises them; an inlined loop with the kind as an argument
-# was not inlined into its callers, and a branch inside a loop stops gcc).
-cdef struct _Shrink:
-    char unused
-cdef struct _Divide:
-    char unused
-cdef struct _ShrinkDivide:
-    char unused
-cdef struct _Pull:
-    char unused
-ctypedef fused _Kind:
-    _Shrink
-    _Divide
-    _ShrinkDivide
-    _Pull
-
-
-@cython.boundscheck(False)
-@cython.wraparound(False)
-cdef inline floating _after_per_coordinate(floating p, floating step, Py_ssize_t i,
-                                           floating a, floating s1, floating s2,
-                                           double alpha, double l1, double *u,
-                                           double *q, _Kind *kind) noexcept nogil:
-    """Weight i (value p, just moved) after adam's step ``step`` of it:
-    as ``_threshold_per_coordinate_loop`` or ``_pull_per_coordinate_loop``."""
-    cdef floating t, one = 1
-    cdef double ui
-    if _Kind is _Pull:
-        ui = u[i] + (<double>step * alpha) * l1
-        u[i] = ui
-        return _pulled(p, q, i, ui)
-    else:
-        t = step * a
-        if _Kind is not _Divide:
-            p = _soft_threshold(p, t * s1)
-        if _Kind is not _Shrink:
-            p = p / (t * s2 + one)
-        return p
-
-
-@cython.boundscheck(False)
-@cython.wraparound(False)
-cdef inline floating _after_scalar(floating p, Py_ssize_t i, floating shrink,
-                                   floating div, double total, double *q,
-                                   _Kind *kind) noexcept nogil:
-    """Weight i (value p, just moved) after sgd's step: as ``_threshold_loop``
-    (``shrink``, ``div``) or ``_pull_loop`` (``total``)."""
-    if _Kind is _Pull:
-        return _pulled(p, q, i, total)
-    else:
-        if _Kind is not _Divide:
-            p = _soft_threshold(p, shrink)
-        if _Kind is not _Shrink:
-            p = p / div
-        return p
-
-
-# ------------------------------------------------------------ the loops
-@cython.boundscheck(False)
-@cython.wraparound(False)
-cdef void _adam_after_loop(_Step *s, _After *f, Py_ssize_t start, Py_ssize_t stop,
-                           _Kind *kind, floating *params, _apart_double u,
-                           _apart_double q) noexcept nogil:
-    """Adam's pass over [start, stop) as ``_adam_pass`` with ``params`` (no
-    decay), the after-step on each weight right after its update; no step
-    size written."""
-    cdef const floating *grad = <floating *>s.grad
-    cdef floating *m = <floating *>s.m
-    cdef floating *v = <floating *>s.v
-    cdef floating b1 = <floating>s.beta_1, b2 = <floating>s.beta_2
-    cdef floating c1 = <floating>(1.0 - s.beta_1), c2 = <floating>(1.0 - s.beta_2)
-    cdef floating eps = <floating>s.epsilon, den, p
-    cdef floating a = <floating>f.alpha, s1 = <floating>f.l1, s2 = <floating>f.l2
-    cdef double rate = s.rate, alpha = f.alpha, l1 = f.l1
-    cdef Py_ssize_t i
-    for i in range(start, stop):
-        den = _moments(grad[i], m, v, i, b1, b2, c1, c2, eps)
-        p = params[i] - <floating>(<double>m[i] * rate) / den
-        params[i] = _after_per_coordinate(p, <floating>(rate / <double>den), i, a, s1,
-                                          s2, alpha, l1, u, q, kind)
-
-
-@cython.boundscheck(False)
-@cython.wraparound(False)
-cdef void _sgd_after_loop(_Step *s, _After *f, Py_ssize_t start, Py_ssize_t stop,
-                          _Kind *kind, floating *params) noexcept nogil:
-    """sgd's pass over [start, stop) as ``_sgd_pass`` with ``params`` (no
-    decay), the after-step on each weight right after its update: one loop
-    per momentum (each a constant in ``_sgd_update``)."""
-    cdef const floating *grad = <floating *>s.grad
-    cdef floating *velocity = <floating *>s.m
-    cdef floating *update = <floating *>s.update
-    cdef floating lr = <floating>s.rate
-    cdef floating mom = <floating>s.momentum, neg_mom = <floating>(-s.momentum)
-    cdef floating shrink = <floating>f.shrink, div = <floating>f.divisor
-    cdef double total = f.total
-    cdef double *q = f.q
-    cdef Py_ssize_t i
-    if velocity == NULL:
-        for i in range(start, stop):
-            params[i] = _after_scalar(
-                params[i] - _sgd_update(grad[i], velocity, i, lr, mom, neg_mom, _PLAIN),
-                i, shrink, div, total, q, kind)
-    elif s.nesterov:
-        for i in range(start, stop):
-            params[i] = _after_scalar(
-                params[i] - _sgd_update(grad[i], velocity, i, lr, mom, neg_mom,
-                                        _NESTEROV),
-                i, shrink, div, total, q, kind)
-    else:
-        # -velocity through memory first (see ``_sgd_pass``), then subtracted.
-        _sgd_loops(grad, velocity, update, params, NULL, start, stop, False, 0, lr,
-                   mom, neg_mom, _HEAVY_BALL)
-        for i in range(start, stop):
-            params[i] = _after_scalar(params[i] - update[i], i, shrink, div, total, q,
-                                      kind)
-
-
-cdef inline void _after_loop(_Step *s, _After *f, Py_ssize_t start, Py_ssize_t stop,
-                             _Kind *kind, floating *params) noexcept nogil:
-    if s.adam:
-        _adam_after_loop(s, f, start, stop, kind, params, f.u, f.q)
-    else:
-        _sgd_after_loop(s, f, start, stop, kind, params)
-
-
-# ------------------------------------------------- the pass, leaf by leaf
-cdef void _after_block(_Step *s, _After *f, Py_ssize_t start, Py_ssize_t stop,
+cdef void _after_block(_Step *s, _After *f, Py_ssize_t start, Py_ssize_t n,
                        floating *params) noexcept nogil:
-    """The optimizer and the after-step on params[start:stop]."""
-    if f.kind == _AFTER_SHRINK:
-        _after_loop(s, f, start, stop, <_Shrink *>NULL, params)
-    elif f.kind == _AFTER_DIVIDE:
-        _after_loop(s, f, start, stop, <_Divide *>NULL, params)
-    elif f.kind == _AFTER_SHRINK_DIVIDE:
-        _after_loop(s, f, start, stop, <_ShrinkDivide *>NULL, params)
+    """The optimizer's loop on params[start:start + n] (n <= _STEP_BLOCK), adam's
+    step sizes into a buffer, then the after-step's loop on the same weights:
+    the loops of the unfused passes, so their bits, on a block in cache."""
+    cdef floating step_size[_STEP_BLOCK]
+    cdef floating *w = params + start
+    cdef floating *grad = <floating *>s.grad + start
+    cdef floating *m = <floating *>s.m + start if s.m != NULL else NULL
+    if s.adam:
+        _adam_pass(grad, m, <floating *>s.v + start, NULL, step_size, w, 0, n, False,
+                   0.0, s.beta_1, s.beta_2, s.rate, s.epsilon)
+        if f.kind == _AFTER_PULL:
+            _pull_per_coordinate_loop(w, f.u + start, f.q + start, step_size, n,
+                                      f.alpha, f.l1)
+        else:
+            _threshold_per_coordinate_loop(w, step_size, n, f.alpha, f.l1, f.l2)
+        return
+    _sgd_pass(grad, m, <floating *>s.update + start, w, 0, n, False, 0.0, s.rate,
+              s.momentum, s.nesterov)
+    if f.kind == _AFTER_PULL:
+        _pull_loop(w, f.q + start, n, f.total)
     else:
-        _after_loop(s, f, start, stop, <_Pull *>NULL, params)
+        _threshold_loop(w, n, <floating>f.shrink, <floating>f.divisor, f.l1 != 0,
+                        f.l2 != 0)
 
 
 cdef floating _after_pairwise(_Step *s, _After *f, Py_ssize_t start, Py_ssize_t n,
                               floating *params) noexcept nogil:
     """params[start:start + n] stepped, and their new sum |w| in numpy's
-    pairwise order (the recursion of ``_pairwise_abs_sum``): each leaf
-    stepped, then summed."""
+    pairwise order: the recursion of ``_pairwise_abs_sum`` down to subtrees
+    of at most _STEP_BLOCK weights, each stepped and then summed."""
     cdef Py_ssize_t half
     cdef floating left
-    if n <= 128:
-        _after_block(s, f, start, start + n, params)
-        return _abs_sum_leaf(params + start, n)
+    if n <= _STEP_BLOCK:
+        _after_block(s, f, start, n, params)
+        return _pairwise_abs_sum(params + start, n)
     half = n // 2
     half = half - half % 8
     left = _after_pairwise(s, f, start, half, params)
@@ -280,7 +163,10 @@ cdef floating _after_pairwise(_Step *s, _After *f, Py_ssize_t start, Py_ssize_t 
 cdef floating _after_pass(_Step *s, _After *f, floating *params) noexcept nogil:
     """The penalized prefix params[:f.n] stepped with the after-step; its new
     sum |w| when ``f.with_norm`` (else 0)."""
+    cdef Py_ssize_t start = 0
     if f.with_norm:
         return _after_pairwise(s, f, 0, f.n, params)
-    _after_block(s, f, 0, f.n, params)
+    while start < f.n:
+        _after_block(s, f, start, min(<Py_ssize_t>_STEP_BLOCK, f.n - start), params)
+        start = start + _STEP_BLOCK
     return 0
