@@ -13,10 +13,8 @@
 
 cdef enum:
     _AFTER_NONE = 0
-    _AFTER_SHRINK = 1  # proximal, L1 only: the soft-threshold
-    _AFTER_DIVIDE = 2  # proximal, L2 only: the division
-    _AFTER_SHRINK_DIVIDE = 3  # proximal elastic net: both
-    _AFTER_PULL = 4  # cumulative, L1 only: the clipped pull
+    _AFTER_THRESHOLD = 1  # proximal: the soft-threshold and/or the division
+    _AFTER_PULL = 2  # cumulative, L1 only: the clipped pull
 
 
 cdef struct _After:
@@ -64,8 +62,7 @@ cdef int _bind_after(_After *after, BoundL1Step op, str name, bint single,
     after.n, after.with_norm = op.n, op.with_norm
     after.alpha, after.l1, after.l2 = op.alpha, op.l1, op.l2
     if not op.cumulative:
-        after.kind = (_AFTER_SHRINK_DIVIDE if op.l1 and op.l2 else
-                      _AFTER_SHRINK if op.l1 else _AFTER_DIVIDE)
+        after.kind = _AFTER_THRESHOLD
         return 0
     if op.l2:
         raise ValueError(f"{name}: the cumulative after-step takes no L2 part")
@@ -86,7 +83,7 @@ cdef int _bind_after(_After *after, BoundL1Step op, str name, bint single,
 cdef int _check_after_fits(_After *after, str name, bint with_step_size,
                            bint with_decay, Py_ssize_t n_decay) except -1:
     """An after-step takes adam's step sizes in passing (none written), and
-    comes without a decay (no style has both: one loop fewer per case)."""
+    comes without a decay (no style has both)."""
     if after.kind == _AFTER_NONE:
         return 0
     if with_step_size:

@@ -143,23 +143,14 @@ cdef inline double _pull(double before, double u, double q) noexcept nogil:
 
 @cython.boundscheck(False)
 @cython.wraparound(False)
-cdef inline floating _pulled(floating w, double *qp, Py_ssize_t i,
-                             double u) noexcept nogil:
-    """Weight i (value w) pulled toward zero by the total shrink u, offset by
-    what it has already taken (q), and q updated by what it takes now."""
-    cdef double before = w, qi = qp[i]
-    cdef floating wi = <floating>_pull(before, u, qi)
-    qp[i] = qi + (<double>wi - before)
-    return wi
-
-
-@cython.boundscheck(False)
-@cython.wraparound(False)
 cdef inline floating _pull_one(floating *wp, double *qp, Py_ssize_t i,
                                double u) noexcept nogil:
-    """``_pulled`` on the weight in memory, written back."""
-    cdef floating wi = _pulled(wp[i], qp, i, u)
+    """Weight i pulled toward zero by the total shrink u, offset by what it
+    has already taken (q), and q updated by what it takes now."""
+    cdef double before = wp[i], qi = qp[i]
+    cdef floating wi = <floating>_pull(before, u, qi)
     wp[i] = wi
+    qp[i] = qi + (<double>wi - before)
     return wi
 
 
@@ -257,38 +248,31 @@ cdef floating _pairwise_abs_sum(const floating *a, Py_ssize_t n) noexcept nogil:
     """sum |a[:n]| in numpy's pairwise order (its add.reduce of a contiguous
     array): blocks of at most 128 summed with 8 accumulators, the halves (cut
     at a multiple of 8) added recursively."""
-    cdef Py_ssize_t half
-    if n <= 128:
-        return _abs_sum_leaf(a, n)
-    half = n // 2
-    half = half - half % 8
-    return _pairwise_abs_sum(a, half) + _pairwise_abs_sum(a + half, n - half)
-
-
-cdef inline floating _abs_sum_leaf(const floating *a, Py_ssize_t n) noexcept nogil:
-    """sum |a[:n]| for n <= 128, a leaf of numpy's pairwise sum: with 8
-    accumulators from n = 8 (their sum, then the rest added in order)."""
     cdef floating r0, r1, r2, r3, r4, r5, r6, r7, res
-    cdef Py_ssize_t i
+    cdef Py_ssize_t i, half
     if n < 8:
         res = 0
         for i in range(n):
             res = res + _abs(a[i])
         return res
-    r0 = _abs(a[0]); r1 = _abs(a[1]); r2 = _abs(a[2]); r3 = _abs(a[3])
-    r4 = _abs(a[4]); r5 = _abs(a[5]); r6 = _abs(a[6]); r7 = _abs(a[7])
-    i = 8
-    while i < n - (n % 8):
-        r0 = r0 + _abs(a[i]); r1 = r1 + _abs(a[i + 1])
-        r2 = r2 + _abs(a[i + 2]); r3 = r3 + _abs(a[i + 3])
-        r4 = r4 + _abs(a[i + 4]); r5 = r5 + _abs(a[i + 5])
-        r6 = r6 + _abs(a[i + 6]); r7 = r7 + _abs(a[i + 7])
-        i = i + 8
-    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while i < n:
-        res = res + _abs(a[i])
-        i = i + 1
-    return res
+    if n <= 128:
+        r0 = _abs(a[0]); r1 = _abs(a[1]); r2 = _abs(a[2]); r3 = _abs(a[3])
+        r4 = _abs(a[4]); r5 = _abs(a[5]); r6 = _abs(a[6]); r7 = _abs(a[7])
+        i = 8
+        while i < n - (n % 8):
+            r0 = r0 + _abs(a[i]); r1 = r1 + _abs(a[i + 1])
+            r2 = r2 + _abs(a[i + 2]); r3 = r3 + _abs(a[i + 3])
+            r4 = r4 + _abs(a[i + 4]); r5 = r5 + _abs(a[i + 5])
+            r6 = r6 + _abs(a[i + 6]); r7 = r7 + _abs(a[i + 7])
+            i = i + 8
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n:
+            res = res + _abs(a[i])
+            i = i + 1
+        return res
+    half = n // 2
+    half = half - half % 8
+    return _pairwise_abs_sum(a, half) + _pairwise_abs_sum(a + half, n - half)
 
 
 def abs_sum(const floating[::1] w):
