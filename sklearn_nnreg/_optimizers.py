@@ -79,8 +79,9 @@ class SGD:
         at each step: the schedules change it) and returns the step size
         :meth:`direction` returns; with ``params`` it also adds the decay
         first and subtracts the update from ``params`` last, and runs
-        ``after_step`` with that step size.  The velocity is bound: bind
-        again after :meth:`set_state`.
+        ``after_step`` with that step size (the function then returns what
+        it returns).  The velocity is bound: bind again after
+        :meth:`set_state`.
         """
         n_decay, coefficient = decay if decay is not None else (0, None)
         kernel = _kernels.bind_sgd(

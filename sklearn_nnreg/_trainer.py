@@ -138,10 +138,11 @@ class StochasticTrainer:
     def _bind_fused_step(self, flat, grad, update, decay):
         """The optimizer bound with the decay before it and ``flat -=
         update`` after it, and with the style's after-step in the same pass
-        when the style offers it as an operator (``bound_after_step``)."""
+        when the style offers it as an operator (``bound_after_step``) and
+        adds no decay before it (the bound passes fuse one or the other)."""
         style, w = self.style, self._penalized[1]
+        after = style.bound_after_step(w) if decay is None else None
         decay = None if decay is None else (w.shape[0], decay)
-        after = style.bound_after_step(w)
         if after is not None and after is not NotImplemented:
             self._fused_step = self.optimizer.bind_step(
                 grad, update, False, flat, decay, after_step=after

@@ -289,3 +289,26 @@ def test_a_style_that_writes_its_own_after_step_is_never_fused_past(monkeypatch)
         est.coefs_[0],
         _fit(X, y, penalty="l1", max_iter=2, penalty_style="proximal").coefs_[0],
     )
+
+
+def test_a_style_with_a_decay_before_its_after_step_is_not_fused(monkeypatch):
+    class DecayedProximal(_styles.Proximal):
+        def before_optimizer(self, w, g):
+            g += 0.01 * w
+
+        def gradient_decay(self):
+            return 0.01
+
+    fused, bind = [], _trainer.StochasticTrainer._bind_fused_step
+
+    def spy(self, *args):
+        bind(self, *args)
+        fused.append((self._fused_step is not None, self._fuses_after_step))
+
+    monkeypatch.setattr(_trainer.StochasticTrainer, "_bind_fused_step", spy)
+    monkeypatch.setitem(_styles.STYLES, "proximal", DecayedProximal)
+    X, y = make_classification(40, 5, n_informative=3, random_state=0)
+    est = _fit(X, y, penalty="l1", penalty_style="proximal", max_iter=2, alpha=0.05)
+    assert fused == [(True, False)]  # the decay fused, the after-step after it
+    # The soft-threshold ran after the pass: exact zeros.
+    assert np.all(np.isfinite(est.coefs_[0])) and np.any(est.coefs_[0] == 0)
