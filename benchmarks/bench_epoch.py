@@ -111,6 +111,25 @@ The rest of the L1 styles' per-step cost at (c) is the penalty value (one
 call, the norm from the last step, ~0.2 us) and adam's step sizes (a
 float64 division per weight, as the reference divides).
 
+Then the L1 step went inside the optimizer's pass: a style that offers its
+after-step as an operator (``Style.bound_after_step``: proximal, cumulative
+L1) has it run by the bound adam / sgd pass, block by block of at most 512
+penalized weights (their arrays in L1 cache): the optimizer's loop (adam's
+step sizes into a stack buffer: no step-size array), then the
+soft-threshold or pull loop, then the block's sum |w| as a subtree of
+numpy's pairwise sum.  Per step, unfused -> fused (CPU time, median of 9
+alternating rounds in one process, f64 / f32): at (b)'s 58.5k weights, adam
+proximal 279 -> 279 / 192 -> 195 us, cumulative 345 -> 341 / 334 -> 326
+us, sgd (Nesterov) proximal 95 -> 97 / 50 -> 53, cumulative 143 -> 147 /
+160 -> 162; at (a)'s 7.4k within 5% either way; at (c)'s 112, one call
+instead of two, adam 1.5-1.9 -> 0.7-1.0 us and sgd 0.8-1.0 -> 0.5-0.6.  At
+(a) and (b) these loops are bound by arithmetic, not memory: the blocks
+only match the separate passes, and one loop doing both per weight (also
+vectorised) was 1.04-1.47x slower.  What an L1 step still costs at (b) f32
+under adam is arithmetic the reference's bits fix: adam's step sizes, a
+float64 division per weight (~65 us), and the cumulative pull in float64
+(u and q; ~150 us, more than in f64 for the conversions).
+
 Usage::
 
     python benchmarks/bench_epoch.py [--quick] [--repeats N] [--cases a,b,c,d]

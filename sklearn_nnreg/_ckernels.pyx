@@ -83,4 +83,5 @@ def memoryview_of_rows(floating[:, ::1] a):
 # included here (one compiled module); the helpers above are shared.
 include "_ckernels_layers.pxi"
 include "_ckernels_penalties.pxi"
+include "_ckernels_fused.pxi"
 include "_ckernels_optimizers.pxi"

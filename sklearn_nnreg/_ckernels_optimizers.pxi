@@ -150,6 +150,11 @@ cdef class BoundAdam:
     has nothing else there: first ``grad[:n_decay] += decay * params[:n_decay]``
     (when ``with_decay``: the L2 gradient of the penalized weights, as
     ``axpy``) and last ``params -= update`` (``update`` is then not written).
+    With an ``after_step`` (a style's ``BoundL1Step`` on ``params[:k]``,
+    the penalized prefix) each of those k weights gets it right after its
+    update, in the same pass: adam's step sizes are computed there and not
+    written (``step_size`` must be None), and ``step`` returns the new
+    ``sum |params[:k]|`` when the after-step computes it.
     """
 
     cdef object arrays  # holds the arrays: the pointers below stay valid
@@ -162,16 +167,17 @@ cdef class BoundAdam:
     cdef bint single, with_decay
     cdef Py_ssize_t n, n_decay
     cdef double decay, beta_1, beta_2, epsilon
+    cdef _After after
 
     def __init__(self, grad, m, v, update, step_size, params, Py_ssize_t n_decay,
                  bint with_decay, double decay, double beta_1, double beta_2,
-                 double epsilon):
-        cdef const char *starts[6]
-        cdef Py_ssize_t sizes[6]
+                 double epsilon, BoundL1Step after_step=None):
+        cdef const char *starts[8]
+        cdef Py_ssize_t sizes[8]
         cdef int count = 4, k
         self.single = grad.dtype.itemsize == 4
         self.n = _bound_length("BoundAdam", grad, n_decay, with_decay and params is None)
-        self.arrays = (grad, m, v, update, step_size, params)
+        self.arrays = (grad, m, v, update, step_size, params, after_step)
         self.grad = _data_of(grad, self.single, self.n, "grad")
         self.m = _data_of(m, self.single, self.n, "m")
         self.v = _data_of(v, self.single, self.n, "v")
@@ -185,23 +191,31 @@ cdef class BoundAdam:
         self.params = <char *>starts[count - 1] if params is not None else NULL
         for k in range(count):
             sizes[k] = self.n * (4 if self.single else 8)
+        _bind_after(&self.after, after_step, "BoundAdam", self.single, self.params,
+                    self.n, True, starts, sizes, &count)
+        _check_after_fits(&self.after, "BoundAdam", step_size is not None,
+                          with_decay, n_decay)
         _refuse_overlap("BoundAdam", starts, sizes, count)
         self.n_decay, self.with_decay, self.decay = n_decay, with_decay, decay
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
     def step(self, double rate):
-        """One step at the bias-corrected rate ``rate``."""
+        """One step at the bias-corrected rate ``rate``; the after-step's
+        new ``sum |w|`` when it computes one, else None."""
+        cdef double norm
         if self.single:
             with nogil:
-                _bound_adam_pass(self, rate, <float>0)
+                norm = _bound_adam_pass(self, rate, <float>0)
         else:
             with nogil:
-                _bound_adam_pass(self, rate, <double>0)
+                norm = _bound_adam_pass(self, rate, <double>0)
+        return norm if self.after.with_norm else None
 
 
-cdef void _bound_adam_pass(BoundAdam bound, double rate,
-                           floating kind) noexcept nogil:
-    """The bound pass in ``kind``'s type: the decayed part, then the rest."""
+cdef floating _bound_adam_pass(BoundAdam bound, double rate,
+                               floating kind) noexcept nogil:
+    """The bound pass in ``kind``'s type: the decayed part (or the part with
+    the after-step), then the rest; the after-step's sum |w| (else 0)."""
     cdef Py_ssize_t cut = bound.n_decay if bound.with_decay else 0
     cdef floating *grad = <floating *>bound.grad
     cdef floating *m = <floating *>bound.m
@@ -209,11 +223,19 @@ cdef void _bound_adam_pass(BoundAdam bound, double rate,
     cdef floating *update = <floating *>bound.update
     cdef floating *step_size = <floating *>bound.step_size
     cdef floating *params = <floating *>bound.params
-    if cut:
+    cdef floating norm = 0
+    cdef _Step s
+    if bound.after.kind != _AFTER_NONE:
+        s.adam, s.rate, s.grad, s.m, s.v = True, rate, bound.grad, bound.m, bound.v
+        s.beta_1, s.beta_2, s.epsilon = bound.beta_1, bound.beta_2, bound.epsilon
+        norm = _after_pass(&s, &bound.after, params)
+        cut = bound.after.n
+    elif cut:
         _adam_pass(grad, m, v, update, step_size, params, 0, cut, True, bound.decay,
                    bound.beta_1, bound.beta_2, rate, bound.epsilon)
     _adam_pass(grad, m, v, update, step_size, params, cut, bound.n, False, 0.0,
                bound.beta_1, bound.beta_2, rate, bound.epsilon)
+    return norm
 
 
 # ----------------------------------------------- sgd bound to one fit
@@ -309,7 +331,9 @@ cdef class BoundSGD:
     ``BoundAdam``: first ``grad[:n_decay] += decay * params[:n_decay]``
     (when ``with_decay``; ``grad`` itself is left as it is) and last
     ``params -= update`` (``update`` is then not written, but with
-    heavy-ball momentum, which holds it there between two loops).
+    heavy-ball momentum, which holds it there between two loops).  With an
+    ``after_step``, as ``BoundAdam``: ``step(rate, step_size)`` gives it the
+    scalar step size and returns its new ``sum |w|`` (or None).
     """
 
     cdef object arrays  # holds the arrays: the pointers below stay valid
@@ -320,15 +344,17 @@ cdef class BoundSGD:
     cdef bint single, with_decay, nesterov
     cdef Py_ssize_t n, n_decay
     cdef double decay, momentum
+    cdef _After after
 
     def __init__(self, grad, velocity, update, params, Py_ssize_t n_decay,
-                 bint with_decay, double decay, double momentum, bint nesterov):
-        cdef const char *starts[4]
-        cdef Py_ssize_t sizes[4]
+                 bint with_decay, double decay, double momentum, bint nesterov,
+                 BoundL1Step after_step=None):
+        cdef const char *starts[6]
+        cdef Py_ssize_t sizes[6]
         cdef int count = 0, k
         self.single = grad.dtype.itemsize == 4
         self.n = _bound_length("BoundSGD", grad, n_decay, with_decay and params is None)
-        self.arrays = (grad, velocity, update, params)
+        self.arrays = (grad, velocity, update, params, after_step)
         pointers = []
         for a, what in ((grad, "grad"), (velocity, "velocity"), (update, "update"),
                         (params, "params")):
@@ -345,28 +371,48 @@ cdef class BoundSGD:
         self.params = <char *>starts[pointers[3]] if params is not None else NULL
         for k in range(count):
             sizes[k] = self.n * (4 if self.single else 8)
+        _bind_after(&self.after, after_step, "BoundSGD", self.single, self.params,
+                    self.n, False, starts, sizes, &count)
+        _check_after_fits(&self.after, "BoundSGD", False, with_decay, n_decay)
         _refuse_overlap("BoundSGD", starts, sizes, count)
         self.n_decay, self.with_decay, self.decay = n_decay, with_decay, decay
         self.momentum, self.nesterov = momentum, nesterov
 
-    def step(self, double rate):
-        """One step at the learning rate ``rate``."""
+    def step(self, double rate, double step_size=0.0):
+        """One step at the learning rate ``rate`` (the after-step's step size
+        ``step_size``); the after-step's new ``sum |w|`` when it computes
+        one, else None."""
+        cdef double norm
         with nogil:
+            if self.after.kind != _AFTER_NONE:
+                _sgd_after_scalars(&self.after, step_size)
             if self.single:
-                _bound_sgd_pass(self, rate, <float>0)
+                norm = _bound_sgd_pass(self, rate, <float>0)
             else:
-                _bound_sgd_pass(self, rate, <double>0)
+                norm = _bound_sgd_pass(self, rate, <double>0)
+        return norm if self.after.with_norm else None
 
 
-cdef void _bound_sgd_pass(BoundSGD bound, double rate, floating kind) noexcept nogil:
-    """The bound pass in ``kind``'s type: the decayed part, then the rest."""
+cdef floating _bound_sgd_pass(BoundSGD bound, double rate,
+                              floating kind) noexcept nogil:
+    """The bound pass in ``kind``'s type: the decayed part (or the part with
+    the after-step), then the rest; the after-step's sum |w| (else 0)."""
     cdef Py_ssize_t cut = bound.n_decay if bound.with_decay else 0
     cdef floating *grad = <floating *>bound.grad
     cdef floating *velocity = <floating *>bound.velocity
     cdef floating *update = <floating *>bound.update
     cdef floating *params = <floating *>bound.params
-    if cut:
+    cdef floating norm = 0
+    cdef _Step s
+    if bound.after.kind != _AFTER_NONE:
+        s.adam, s.nesterov, s.rate = False, bound.nesterov, rate
+        s.grad, s.m, s.update = bound.grad, bound.velocity, bound.update
+        s.momentum = bound.momentum
+        norm = _after_pass(&s, &bound.after, params)
+        cut = bound.after.n
+    elif cut:
         _sgd_pass(grad, velocity, update, params, 0, cut, True, bound.decay, rate,
                   bound.momentum, bound.nesterov)
     _sgd_pass(grad, velocity, update, params, cut, bound.n, False, 0.0, rate,
               bound.momentum, bound.nesterov)
+    return norm

@@ -408,7 +408,10 @@ def _bindable(*arrays):
     return _compiled(*arrays)
 
 
-def bind_adam(grad, m, v, update, step_size, params, n_decay, decay, betas, epsilon):
+def bind_adam(
+    grad, m, v, update, step_size, params, n_decay, decay, betas, epsilon,
+    after_step=None,
+):  # fmt: skip
     """Adam's compiled step bound to one fit's arrays (``_ckernels.BoundAdam``),
     or None when the numpy path must run (compiled loops off or not built,
     arrays empty, not 1-d, or not all of one float dtype and C-contiguous).
@@ -418,6 +421,11 @@ def bind_adam(grad, m, v, update, step_size, params, n_decay, decay, betas, epsi
     ``decay * params[:n_decay]`` to the gradient first (as ``axpy``; not when
     ``decay`` is None) and subtracts the update from params last, instead of
     writing ``update``: one pass where the training step made three.
+
+    ``after_step``, a :func:`bind_l1_step` on ``params[:k]`` (or None), is
+    then run on each of those weights right after its update, with its step
+    size (not written: ``step_size`` must be None); ``step`` returns what
+    the after-step's ``step`` returns (the new ``sum |w|``, or None).
     """
     if not _bindable(grad, m, v, update, step_size, params):
         return None
@@ -426,10 +434,14 @@ def bind_adam(grad, m, v, update, step_size, params, n_decay, decay, betas, epsi
     return _ckernels.BoundAdam(
         grad, m, v, update, step_size, params, int(n_decay), with_decay,
         float(decay) if with_decay else 0.0, beta_1, beta_2, float(epsilon),
+        after_step,
     )  # fmt: skip
 
 
-def bind_sgd(grad, velocity, update, params, n_decay, decay, momentum, nesterov):
+def bind_sgd(
+    grad, velocity, update, params, n_decay, decay, momentum, nesterov,
+    after_step=None,
+):  # fmt: skip
     """sgd's compiled step bound to one fit's arrays (``_ckernels.BoundSGD``),
     or None when the numpy path must run (as :func:`bind_adam`).
 
@@ -439,7 +451,9 @@ def bind_sgd(grad, velocity, update, params, n_decay, decay, momentum, nesterov)
     (the flat weights) it also adds ``decay * params[:n_decay]`` to the
     gradient first (as ``axpy``; not when ``decay`` is None) and subtracts
     the update from params last (``update`` is then written only with
-    heavy-ball momentum, as scratch).
+    heavy-ball momentum, as scratch).  With ``after_step`` (as
+    :func:`bind_adam`), ``step(rate, step_size)`` takes sgd's scalar step
+    size for it and returns what its ``step`` returns.
     """
     if not _bindable(grad, velocity, update, params):
         return None
@@ -447,6 +461,7 @@ def bind_sgd(grad, velocity, update, params, n_decay, decay, momentum, nesterov)
     return _ckernels.BoundSGD(
         grad, velocity, update, params, int(n_decay), with_decay,
         float(decay) if with_decay else 0.0, float(momentum), bool(nesterov),
+        after_step,
     )  # fmt: skip
 
 

@@ -69,20 +69,24 @@ class SGD:
         # objective units (a fixed point then minimises L + alpha R).
         return lr / (1.0 - self.momentum) if self.momentum < 1 else lr
 
-    def bind_step(self, grad, update, need_step_size, params=None, decay=None):
+    def bind_step(
+        self, grad, update, need_step_size, params=None, decay=None, after_step=None
+    ):
         """:meth:`direction` on these arrays, bound once (compiled), or None.
 
         The same contract as :meth:`Adam.bind_step`: a function of no
         arguments that takes the step at the current ``learning_rate`` (read
         at each step: the schedules change it) and returns the step size
         :meth:`direction` returns; with ``params`` it also adds the decay
-        first and subtracts the update from ``params`` last.  The velocity
-        is bound: bind again after :meth:`set_state`.
+        first and subtracts the update from ``params`` last, and runs
+        ``after_step`` with that step size (the function then returns what
+        it returns).  The velocity is bound: bind again after
+        :meth:`set_state`.
         """
         n_decay, coefficient = decay if decay is not None else (0, None)
         kernel = _kernels.bind_sgd(
             grad, self.velocity, update, params, n_decay, coefficient,
-            self.momentum, self.nesterov,
+            self.momentum, self.nesterov, after_step,
         )  # fmt: skip
         if kernel is None:
             return None
@@ -97,7 +101,11 @@ class SGD:
             kernel_step(lr)
             return lr / denominator if steady else lr
 
-        return step
+        def step_with_after_step():
+            lr = optimizer.learning_rate
+            return kernel_step(lr, lr / denominator if steady else lr)
+
+        return step if after_step is None else step_with_after_step
 
     def iteration_ends(self, time_step):
         if self.schedule == "invscaling":
@@ -189,7 +197,9 @@ class Adam:
             self._step_size = np.empty_like(self.m)
         return self._step_size
 
-    def bind_step(self, grad, update, need_step_size, params=None, decay=None):
+    def bind_step(
+        self, grad, update, need_step_size, params=None, decay=None, after_step=None
+    ):
         """:meth:`direction` on these arrays, bound once (compiled), or None.
 
         Returns a function of no arguments that takes the step and returns
@@ -199,14 +209,19 @@ class Adam:
         step's work around the optimizer, in the same pass: first
         ``grad[:n] += decay * params[:n]`` for the ``n = decay[0]`` penalized
         weights (``decay = (n, c)``; None: nothing added), last ``params -=
-        update`` (``update`` is then not written).  The state's arrays are
-        bound: bind again after :meth:`set_state`.
+        update`` (``update`` is then not written).  ``after_step`` (opaque
+        here: an operator on the moved weights that the compiled pass runs,
+        as ``_kernels.bind_adam`` says) is given each weight's step size in
+        the pass; the function then returns what it returns instead of the
+        step size, which is not written.  The state's arrays are bound: bind
+        again after :meth:`set_state`.
         """
-        step_size = self._step_size_array() if need_step_size else None
+        with_step = need_step_size and after_step is None
+        step_size = self._step_size_array() if with_step else None
         n_decay, coefficient = decay if decay is not None else (0, None)
         kernel = _kernels.bind_adam(
             grad, self.m, self.v, update, step_size, params, n_decay, coefficient,
-            (self.beta_1, self.beta_2), self.epsilon,
+            (self.beta_1, self.beta_2), self.epsilon, after_step,
         )  # fmt: skip
         if kernel is None:
             return None
@@ -216,7 +231,10 @@ class Adam:
             kernel_step(next_rate())
             return step_size
 
-        return step
+        def step_with_after_step():
+            return kernel_step(next_rate())
+
+        return step if after_step is None else step_with_after_step
 
     def iteration_ends(self, time_step):
         pass

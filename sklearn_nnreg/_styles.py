@@ -69,6 +69,10 @@ def _not_a_decay(style):
     return NotImplemented
 
 
+def _not_an_operator(style, w):
+    return NotImplemented
+
+
 class Style:
     """Base class: a style that does nothing at every position.
 
@@ -141,6 +145,13 @@ class Style:
         passing (the L1 part of the next step's penalty value), else None.
         """
 
+    def bound_after_step(self, w):
+        """``after_step`` on ``w`` as an operator the optimizer may run on
+        each weight in its own pass (opaque to it: a compiled object bound
+        to w and the style's state), None when it does nothing, and
+        NotImplemented when it must run as written."""
+        return None
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if "label" not in cls.__dict__:
@@ -152,6 +163,8 @@ class Style:
             cls.changes_update = True
         if "before_optimizer" in cls.__dict__ and "gradient_decay" not in cls.__dict__:
             cls.gradient_decay = _not_a_decay
+        if "after_step" in cls.__dict__ and "bound_after_step" not in cls.__dict__:
+            cls.bound_after_step = _not_an_operator
 
     # ------------------------------------------------ what the style accepts
     @classmethod
@@ -471,6 +484,14 @@ class Proximal(Style):
             threshold = step_size * alpha
         penalty.group_prox(w, threshold)
 
+    def bound_after_step(self, w):
+        # The soft-threshold is weight by weight; the group part is not.
+        penalty = self.penalty
+        if penalty.group:
+            return NotImplemented
+        bound = _bound_step(self, w, None, None, self.alpha, penalty.l1, penalty.l2)
+        return NotImplemented if bound is None else bound
+
 
 class Cumulative(Style):
     """Cumulative L1 penalty with clipping (Tsuruoka et al., 2009).
@@ -537,6 +558,14 @@ class Cumulative(Style):
         return _kernels.cumulative_pull(
             w, u, q, step_size, self.alpha, self.penalty.l1, self.scratch, True
         )
+
+    def bound_after_step(self, w):
+        # The elastic net's L2 part changes the update: not an after-step.
+        if self.changes_update:
+            return NotImplemented
+        u, q = self.state["u"], self.state["q"]
+        bound = _bound_step(self, w, u, q, self.alpha, self.penalty.l1, 0.0)
+        return NotImplemented if bound is None else bound
 
 
 def _bound_step(style, w, u, q, alpha, l1, l2):

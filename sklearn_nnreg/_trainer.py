@@ -97,6 +97,10 @@ class StochasticTrainer:
             # The L1 norm of w, if the last step's after_step computed it.
             value = self.penalty.value(w, self._value_scratch, self._l1_norm)
             loss += style.alpha * value
+        if self._fuses_after_step:
+            # The whole step in one pass; it returns after_step's result.
+            self._l1_norm = self._fused_step()
+            return loss
         if self._fused_step is not None:
             # before_optimizer, the optimizer and ``flat -= update`` in one.
             step_size = self._fused_step()
@@ -123,17 +127,31 @@ class StochasticTrainer:
         self._value_scratch = (
             np.empty_like(flat[pen]) if self._records_objective else None
         )
+        self._fused_step, self._fuses_after_step = None, False
         decay = style.gradient_decay()
-        self._fused_step = None
         if decay is not NotImplemented and not style.changes_update:
-            n_penalized = flat[pen].shape[0]
-            self._fused_step = self.optimizer.bind_step(
-                grad, update, style.needs_step_size, flat,
-                None if decay is None else (n_penalized, decay),
-            )  # fmt: skip
+            self._bind_fused_step(flat, grad, update, decay)
         self._optimizer_step = self._fused_step or partial(
             self.optimizer.direction, grad, update, style.needs_step_size
         )
+
+    def _bind_fused_step(self, flat, grad, update, decay):
+        """The optimizer bound with the decay before it and ``flat -=
+        update`` after it, and with the style's after-step in the same pass
+        when the style offers it as an operator (``bound_after_step``) and
+        adds no decay before it (the bound passes fuse one or the other)."""
+        style, w = self.style, self._penalized[1]
+        after = style.bound_after_step(w) if decay is None else None
+        decay = None if decay is None else (w.shape[0], decay)
+        if after is not None and after is not NotImplemented:
+            self._fused_step = self.optimizer.bind_step(
+                grad, update, False, flat, decay, after_step=after
+            )
+            self._fuses_after_step = self._fused_step is not None
+        if self._fused_step is None:
+            self._fused_step = self.optimizer.bind_step(
+                grad, update, style.needs_step_size, flat, decay
+            )
 
     def _epoch(self, flat, X, Y, sw, sample_idx, scratch):
         grad, update, Xbuf, Ybuf, swbuf = scratch
