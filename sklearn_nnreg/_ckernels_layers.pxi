@@ -53,10 +53,12 @@ cdef inline Py_ssize_t _sum_column_blocks(const floating[:, ::1] d, floating[::1
     load and store of out per row), its rows added in order; returns the
     first column not summed."""
     cdef floating block[_BLOCK]
+    cdef floating zero = 0
     cdef Py_ssize_t r, c
     while j + width <= d.shape[1]:
         for c in range(width):
-            block[c] = d[0, j + c]
+            # From numpy's identity, +0: a column of -0 sums to +0 as in numpy.
+            block[c] = zero + d[0, j + c]
         for r in range(1, d.shape[0]):
             for c in range(width):
                 block[c] = block[c] + d[r, j + c]
@@ -67,12 +69,17 @@ cdef inline Py_ssize_t _sum_column_blocks(const floating[:, ::1] d, floating[::1
 
 
 def column_sums(const floating[:, ::1] d, floating[::1] out):
-    """out[j] <- sum_i d[i, j], the rows added one after the other (as numpy's
-    add.reduce(d, axis=0) adds them)."""
+    """out[j] <- sum_i d[i, j], as numpy's add.reduce(d, axis=0) adds them:
+    from +0, the rows one after the other; a single column, contiguous, in
+    numpy's pairwise order."""
     cdef Py_ssize_t j
+    cdef floating zero = 0
     if d.shape[0] == 0:
         raise ValueError("column_sums: delta has no rows")
     _check_rows("column_sums", "out", d, out)
+    if d.shape[1] == 1:
+        out[0] = zero + _pairwise_sum(&d[0, 0], d.shape[0], False)
+        return
     with nogil:
         j = _sum_column_blocks(d, out, 0, _BLOCK)
         j = _sum_column_blocks(d, out, j, 4)

@@ -184,9 +184,10 @@ def _product(A, W, out):
 def _column_sums(delta, out):
     """``out = delta.sum(axis=0)``."""
     if delta.shape[0] == 1:
-        # A batch of one: the sum is the row itself, bit for bit, without the
-        # setup of a reduction (the largest per-call cost at this size).
-        np.copyto(out, delta[0])
+        # A batch of one: the sum is the row added to numpy's identity (+0:
+        # a -0 becomes +0, as in add.reduce), without the setup of a
+        # reduction (the largest per-call cost at this size).
+        np.add(delta[0], 0, out=out)
     else:
         _kernels.column_sums(delta, out)
 

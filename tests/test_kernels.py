@@ -9,8 +9,11 @@ cannot take (other dtypes, mixed dtypes, strided views) get the reference's
 answer; mismatched lengths and overlapping arrays a clear error.
 """
 
+import warnings
+
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 
@@ -120,20 +123,56 @@ def test_bias_add_is_bitwise_the_numpy_reference(dtype):
 
 @needs_compiled
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("shape", [(256, 256), (7, 13), (5, 37), (2, 1), (1, 5)])
+@pytest.mark.parametrize(
+    "shape", [(256, 256), (7, 13), (5, 37), (2, 1), (1, 5), (256, 1), (37, 1), (9, 1)]
+)
 def test_column_sums_are_bitwise_the_numpy_reference(shape, dtype):
     rng = np.random.default_rng(0)
     delta = special_values(rng, shape[0] * shape[1], dtype).reshape(shape)
     delta[:, 0] *= 1e4  # sums whose order shows in their rounding
+    if shape[1] > 1:
+        delta[:, -1] = -0.0  # numpy's sum of -0s is +0 (it starts from +0)
     out = np.empty(shape[1], dtype)
     (d_c, out_c), (d_n, out_n) = both_paths(_kernels.column_sums, delta, out)
     assert_same_bits(out_c, out_n)
     assert_same_bits(d_c, delta)
-    # and both are the sum of the rows taken in order
-    expected = delta[0].copy()
-    for row in delta[1:]:
-        expected = expected + row
-    assert_same_bits(out_n, expected)
+    assert_same_bits(out_n, np.add.reduce(delta, axis=0))
+    if shape[1] > 1:
+        # the rows taken in order, from +0 (a single contiguous column is
+        # summed pairwise instead)
+        expected = dtype(0) + delta[0]
+        for row in delta[1:]:
+            expected = expected + row
+        assert_same_bits(out_n, expected)
+        assert np.signbit(out_c[-1]) == np.False_
+
+
+@needs_compiled
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_a_single_column_is_summed_in_numpys_pairwise_order(dtype):
+    """A (n, 1) delta (a binary classifier's or a single-output regressor's
+    output layer) is one contiguous run, which numpy sums pairwise, not
+    row after row: every batch size from 1 to 300 gives numpy's bits."""
+    rng = np.random.default_rng(1)
+    for n in range(1, 301):
+        column = rng.standard_normal((n, 1)) * 10 ** rng.uniform(-4, 4, (n, 1))
+        column = column.astype(dtype)
+        (_, out_c), (_, out_n) = both_paths(
+            _kernels.column_sums, column, np.empty(1, dtype)
+        )
+        assert_same_bits(out_c, out_n)
+        assert_same_bits(out_c, np.add.reduce(column, axis=0))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_the_sums_of_a_batch_of_one_are_numpys(dtype):
+    from sklearn_nnreg._network import _column_sums
+
+    row = np.array([[-0.0, 0.0, -2.5, np.nan, -np.inf]], dtype)
+    out = np.empty(5, dtype)
+    _column_sums(row, out)
+    assert_same_bits(out, np.add.reduce(row, axis=0))
+    assert not np.signbit(out[0])
 
 
 @needs_compiled
@@ -476,3 +515,37 @@ def test_row_max_shift_of_arrays_the_loop_does_not_take_is_the_reference(odd):
     np.testing.assert_array_equal(results[0], results[1])
     assert results[0].dtype == z.dtype
     np.testing.assert_array_equal(results[0].max(axis=1), np.zeros(5, z.dtype))
+
+
+@needs_compiled
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("task", ["binary", "single-output regression"])
+def test_single_output_fits_are_bitwise_equal_with_and_without_compiled_loops(
+    task, dtype
+):
+    """One output unit: its intercept's gradient sums a (batch, 1) delta."""
+    from sklearn_nnreg import RegularizedMLPRegressor
+
+    X, y = make_classification(150, 8, n_informative=5, random_state=1)
+    X = X.astype(dtype)
+    params = dict(
+        hidden_layer_sizes=(8,), batch_size=64, max_iter=5, random_state=0,
+        tol=0.0, n_iter_no_change=100, learning_rate_init=0.01,
+    )  # fmt: skip
+    estimator = RegularizedMLPClassifier(**params)
+    if task != "binary":
+        estimator, y = RegularizedMLPRegressor(**params), y + X[:, 0]
+    fitted = []
+    for compiled in (True, False):
+        with _kernels.use_compiled(compiled), warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            fitted.append(clone(estimator).fit(X, y))
+    ours, reference = fitted
+    for a, b in zip(
+        ours.coefs_ + ours.intercepts_,
+        reference.coefs_ + reference.intercepts_,
+        strict=True,
+    ):
+        assert_same_bits(a, b)
+    assert ours.intercepts_[-1].shape == (1,)
+    assert ours.loss_curve_ == reference.loss_curve_
