@@ -5,7 +5,8 @@ optional extension (skipped where it was not built).
 ``unsuitable_arrays``: arrays the compiled loops do not take (``make(a)``
 turns a float64 vector into one), which a bind must decline.
 ``assert_same_bits``: equal values, NaN where NaN, the same sign on every
-zero and NaN.
+zero and NaN; ``assert_same_fit``: two fitted estimators with those bits in
+every weight and the same loss curve.
 """
 
 import numpy as np
@@ -40,3 +41,14 @@ def assert_same_bits(a, b):
     assert a.dtype == b.dtype
     np.testing.assert_array_equal(a, b)  # NaN == NaN here
     assert np.array_equal(np.signbit(a), np.signbit(b))
+
+
+def assert_same_fit(ours, reference):
+    """Every coefficient and intercept with the same bits, the same loss curve."""
+    for got, want in zip(
+        ours.coefs_ + ours.intercepts_,
+        reference.coefs_ + reference.intercepts_,
+        strict=True,
+    ):
+        assert_same_bits(got, want)
+    assert ours.loss_curve_ == reference.loss_curve_

@@ -15,7 +15,7 @@ import pytest
 from sklearn.datasets import make_classification
 
 from sklearn_nnreg import RegularizedMLPClassifier, _kernels, _styles, _trainer
-from tests._compiled import REQUIRES_COMPILED, assert_same_bits
+from tests._compiled import REQUIRES_COMPILED, assert_same_bits, assert_same_fit
 
 pytestmark = REQUIRES_COMPILED
 
@@ -252,13 +252,7 @@ def test_a_fit_fuses_the_after_step_and_gives_the_unfused_weights(
     monkeypatch.setattr(_trainer.StochasticTrainer, "_step", checking_step)
     monkeypatch.setattr(style, "after_step", lambda *a: after_steps.append(1))
     est = _fit(X, y, **FITS[fit])
-    for got, want in zip(
-        est.coefs_ + est.intercepts_,
-        reference.coefs_ + reference.intercepts_,
-        strict=True,
-    ):
-        assert_same_bits(got, want)
-    assert est.loss_curve_ == reference.loss_curve_
+    assert_same_fit(est, reference)
     assert len(binds) == 1 and binds[0] is not None  # bound once, with the after-step
     assert not after_steps  # the style's own after_step never ran
     assert len(norms) == 6 * 5 and all(got == want for got, want in norms)
