@@ -306,3 +306,22 @@ def test_a_style_with_a_decay_before_its_after_step_is_not_fused(monkeypatch):
     assert fused == [(True, False)]  # the decay fused, the after-step after it
     # The soft-threshold ran after the pass: exact zeros.
     assert np.all(np.isfinite(est.coefs_[0])) and np.any(est.coefs_[0] == 0)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("fit", ["cumulative l1 adam", "proximal elasticnet adam"])
+def test_a_fit_of_many_blocks_gives_the_numpy_paths_weights(fit, dtype):
+    """3424 penalized weights: the pass recurses several levels above its
+    blocks of 512 (the fits above have at most 100), and L1 makes exact
+    zeros on the way; compiled and numpy paths give the same bits."""
+    X, y = make_classification(120, 20, n_informative=8, n_classes=3, random_state=2)
+    X = X.astype(dtype)
+    params = dict(hidden_layer_sizes=(64, 32), batch_size=40, max_iter=3, alpha=1e-2)
+    params.update(FITS[fit])
+    fitted = []
+    for compiled in (True, False):
+        with _kernels.use_compiled(compiled):
+            fitted.append(_fit(X, y, **params))
+    assert sum(c.size for c in fitted[0].coefs_) == 3424
+    assert sum(int((c == 0).sum()) for c in fitted[0].coefs_) > 100
+    assert_same_fit(*fitted)
