@@ -18,14 +18,15 @@ cdef enum:
 
 
 cdef struct _After:
-    # A bound after-step on params[:n]: its kind, scalars and float64 arrays.
+    # A bound after-step on params[:n]: its kind, scalars and cumulative's
+    # debts (rows of owed, in the weights' type).
     int kind
     Py_ssize_t n
     bint with_norm
     double alpha, l1, l2
-    double *u  # cumulative's total shrink: one per weight, or one (sgd)
-    double *q  # cumulative's shrink taken, per weight
-    double shrink, divisor, total  # sgd: this step's scalars
+    char *pos  # cumulative: what each weight owes if positive
+    char *neg  # and if negative
+    double shrink, divisor, grow  # sgd: this step's scalars
 
 
 cdef struct _Step:
@@ -40,12 +41,11 @@ cdef struct _Step:
 
 
 cdef int _bind_after(_After *after, BoundL1Step op, str name, bint single,
-                     const char *params, Py_ssize_t n, bint per_coordinate,
+                     const char *params, Py_ssize_t n,
                      const char **starts, Py_ssize_t *sizes, int *count) except -1:
     """``after`` set from ``op`` (None: no after-step), checked against the
-    optimizer's weights: op's are their first ones (the same memory, dtype),
-    and cumulative's u is one per weight under ``per_coordinate`` (adam),
-    else one total.  u and q are appended to the ranges to keep apart."""
+    optimizer's weights: op's are their first ones (the same memory, dtype).
+    Cumulative's debts are appended to the ranges to keep apart."""
     cdef const char *first = NULL
     after.kind, after.n, after.with_norm = _AFTER_NONE, 0, False
     if op is None or op.n == 0 or (not op.cumulative and not op.l1 and not op.l2):
@@ -66,17 +66,14 @@ cdef int _bind_after(_After *after, BoundL1Step op, str name, bint single,
         return 0
     if op.l2:
         raise ValueError(f"{name}: the cumulative after-step takes no L2 part")
-    if op.scalar_u == per_coordinate:
-        raise ValueError(
-            f"{name}: cumulative's u must be one total shrink under sgd and one "
-            "per weight under adam (as the style's init_state makes it)"
-        )
-    after.kind, after.u, after.q = _AFTER_PULL, &op.u[0], &op.q[0]
-    starts[count[0]] = <char *>after.u
-    sizes[count[0]] = op.u.shape[0] * sizeof(double)
-    starts[count[0] + 1] = <char *>after.q
-    sizes[count[0] + 1] = op.n * sizeof(double)
-    count[0] += 2
+    after.kind = _AFTER_PULL
+    if single:
+        after.pos, after.neg = <char *>&op.owed32[0, 0], <char *>&op.owed32[1, 0]
+    else:
+        after.pos, after.neg = <char *>&op.owed64[0, 0], <char *>&op.owed64[1, 0]
+    starts[count[0]] = after.pos
+    sizes[count[0]] = 2 * op.n * (4 if single else 8)
+    count[0] += 1
     return 0
 
 
@@ -99,8 +96,7 @@ cdef void _sgd_after_scalars(_After *after, double step_size) noexcept nogil:
     """This sgd step's scalars, as ``BoundL1Step._threshold`` / ``_pull``."""
     cdef double threshold
     if after.kind == _AFTER_PULL:
-        after.total = after.u[0] + step_size * after.alpha * after.l1
-        after.u[0] = after.total
+        after.grow = step_size * after.alpha * after.l1
     else:
         threshold = step_size * after.alpha
         after.shrink = threshold * after.l1
@@ -110,7 +106,7 @@ cdef void _sgd_after_scalars(_After *after, double step_size) noexcept nogil:
 # ---------------------------------------------------- the pass, by blocks
 cdef enum:
     # The most weights stepped at once: their arrays (grad, m, v, w, the step
-    # sizes, u, q: 28 KiB in float64) stay in L1 cache between the loops.
+    # sizes, two debts: 28 KiB in float64) stay in L1 cache between the loops.
     _STEP_BLOCK = 512
 
 
@@ -127,7 +123,8 @@ cdef void _after_block(_Step *s, _After *f, Py_ssize_t start, Py_ssize_t n,
         _adam_pass(grad, m, <floating *>s.v + start, NULL, step_size, w, 0, n, False,
                    0.0, s.beta_1, s.beta_2, s.rate, s.epsilon)
         if f.kind == _AFTER_PULL:
-            _pull_per_coordinate_loop(w, f.u + start, f.q + start, step_size, n,
+            _pull_per_coordinate_loop(w, <floating *>f.pos + start,
+                                      <floating *>f.neg + start, step_size, n,
                                       f.alpha, f.l1)
         else:
             _threshold_per_coordinate_loop(w, step_size, n, f.alpha, f.l1, f.l2)
@@ -135,7 +132,8 @@ cdef void _after_block(_Step *s, _After *f, Py_ssize_t start, Py_ssize_t n,
     _sgd_pass(grad, m, <floating *>s.update + start, w, 0, n, False, 0.0, s.rate,
               s.momentum, s.nesterov)
     if f.kind == _AFTER_PULL:
-        _pull_loop(w, f.q + start, n, f.total)
+        _pull_loop(w, <floating *>f.pos + start, <floating *>f.neg + start, n,
+                   <floating>f.grow)
     else:
         _threshold_loop(w, n, <floating>f.shrink, <floating>f.divisor, f.l1 != 0,
                         f.l2 != 0)

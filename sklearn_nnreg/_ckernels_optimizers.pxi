@@ -192,7 +192,7 @@ cdef class BoundAdam:
         for k in range(count):
             sizes[k] = self.n * (4 if self.single else 8)
         _bind_after(&self.after, after_step, "BoundAdam", self.single, self.params,
-                    self.n, True, starts, sizes, &count)
+                    self.n, starts, sizes, &count)
         _check_after_fits(&self.after, "BoundAdam", step_size is not None,
                           with_decay, n_decay)
         _refuse_overlap("BoundAdam", starts, sizes, count)
@@ -372,7 +372,7 @@ cdef class BoundSGD:
         for k in range(count):
             sizes[k] = self.n * (4 if self.single else 8)
         _bind_after(&self.after, after_step, "BoundSGD", self.single, self.params,
-                    self.n, False, starts, sizes, &count)
+                    self.n, starts, sizes, &count)
         _check_after_fits(&self.after, "BoundSGD", False, with_decay, n_decay)
         _refuse_overlap("BoundSGD", starts, sizes, count)
         self.n_decay, self.with_decay, self.decay = n_decay, with_decay, decay

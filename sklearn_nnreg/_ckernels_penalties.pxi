@@ -120,118 +120,110 @@ def l2_shrink_per_coordinate(floating[::1] update, const floating[::1] w,
 
 @cython.boundscheck(False)
 @cython.wraparound(False)
-cdef inline double _pull(double before, double u, double q) noexcept nogil:
-    """A weight moved toward zero by what it owes, never across zero.
+cdef inline floating _pull_one(floating *wp, floating *pos, floating *neg,
+                               Py_ssize_t i, floating grow) noexcept nogil:
+    """Weight i moved toward zero by what it owes, never across zero.
 
-    The debt on the weight's side is t = u + q for a positive weight, u - q
-    for a negative one, i.e. u + sign(w) q.  The pull is then taken on |w|
-    and the sign put back: |w| - t rounds to exactly minus what w + t rounds
-    to, so a positive weight gets max(0, w - (u + q)) and a negative one
-    min(0, w + (u - q)), bit for bit as the reference, +0 when clipped.  The
-    sign goes on and off by products with +-1, which are exact and leave a
-    NaN as it is (as the reference's sums pass it on).  A zero or NaN weight
-    stays.  No branches and one subtraction instead of two: gcc vectorises
-    the loops, the float32 ones too (with -fno-trapping-math, see
-    pyproject.toml).
+    Both of its debts first grow by this step's shrink ``grow``: ``pos`` is
+    what a positive weight owes (u + q in Tsuruoka et al.'s terms), ``neg``
+    what a negative one owes (u - q).  A positive weight becomes
+    max(0, w - pos), a negative one min(0, w + neg), +0 when clipped; a zero
+    or NaN weight stays.  Then what the weight took settles both debts:
+    pos + taken, neg - taken.  The reference's operations, NaN for NaN: both
+    pulls are computed and one is selected, no branches, so gcc vectorises
+    the loops (with -fno-trapping-math, see pyproject.toml), all in the
+    weights' type.  (Not a pull on |w| with the sign put back by a product
+    with +-1: gcc turns that product into a flip of the sign bit, which
+    flips a NaN's sign too, and the reference's NaN keeps its sign.)
     """
-    cdef double size = fabs(before), sign = copysign(1.0, before)
-    cdef double pulled = size - (u + sign * q)
-    # Not ``pulled > 0``: a NaN (from a NaN debt) must stay NaN.
-    pulled = 0 if pulled <= 0 else pulled * sign
-    return pulled if size > 0 else before
+    cdef floating before = wp[i], owed_pos = pos[i] + grow, owed_neg = neg[i] + grow
+    cdef floating zero = 0
+    cdef floating down = before - owed_pos, up = before + owed_neg
+    cdef floating after, taken
+    # max(0, down) and min(0, up) as x86's maxsd / minsd take them (the
+    # second operand when unordered): a NaN stays NaN.  Neither can be -0
+    # where it is used (w - pos with w > 0, w + neg with w < 0).
+    down = zero if zero > down else down
+    up = zero if zero < up else up
+    after = down if before > 0 else (up if before < 0 else before)
+    taken = after - before
+    wp[i] = after
+    pos[i] = owed_pos + taken
+    neg[i] = owed_neg - taken
+    return after
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
-cdef inline floating _pull_one(floating *wp, double *qp, Py_ssize_t i,
-                               double u) noexcept nogil:
-    """Weight i pulled toward zero by the total shrink u, offset by what it
-    has already taken (q), and q updated by what it takes now."""
-    cdef double before = wp[i], qi = qp[i]
-    cdef floating wi = <floating>_pull(before, u, qi)
-    wp[i] = wi
-    qp[i] = qi + (<double>wi - before)
-    return wi
-
-
-cdef void _pull_loop(floating *wp, double *qp, Py_ssize_t n,
-                     double u) noexcept nogil:
+cdef void _pull_loop(floating *wp, floating *pos, floating *neg, Py_ssize_t n,
+                     floating grow) noexcept nogil:
     cdef Py_ssize_t i
     for i in range(n):
-        _pull_one(wp, qp, i, u)
+        _pull_one(wp, pos, neg, i, grow)
 
 
-cdef void _pull_per_coordinate_loop(floating *wp, double *up, double *qp,
+cdef void _pull_per_coordinate_loop(floating *wp, floating *pos, floating *neg,
                                     const floating *sp, Py_ssize_t n, double alpha,
                                     double l1) noexcept nogil:
     cdef Py_ssize_t i
-    cdef double ui
+    cdef floating a = <floating>alpha, b = <floating>l1
     for i in range(n):
-        ui = up[i] + (<double>sp[i] * alpha) * l1
-        up[i] = ui
-        _pull_one(wp, qp, i, ui)
+        _pull_one(wp, pos, neg, i, (sp[i] * a) * b)
 
 
-cdef int _check_pull(floating[::1] w, double[::1] q, double[::1] u,
-                     bint with_u) except -1:
-    """q (and u if ``with_u``) as long as w; no two of them overlapping."""
+cdef int _check_owed(str name, floating[::1] w, floating[:, ::1] owed) except -1:
+    """owed is (2, len(w)), apart from w."""
     cdef Py_ssize_t n = w.shape[0]
-    cdef const char *starts[3]
-    cdef Py_ssize_t sizes[3]
-    _check_length("cumulative_pull", "q", q.shape[0], n)
-    if with_u:
-        _check_length("cumulative_pull", "u", u.shape[0], n)
+    cdef const char *starts[2]
+    cdef Py_ssize_t sizes[2]
+    if owed.shape[0] != 2 or owed.shape[1] != n:
+        raise ValueError(
+            f"{name}: owed has shape ({owed.shape[0]}, {owed.shape[1]}), expected "
+            f"(2, {n}): the debts of positive and of negative weights"
+        )
     if n == 0:
         return 0
-    starts[:] = [<const char *>&w[0], <const char *>&q[0], <const char *>&u[0]]
-    sizes[:] = [n * sizeof(floating), n * sizeof(double), n * sizeof(double)]
-    return _refuse_overlap("cumulative_pull", starts, sizes, 3 if with_u else 2)
+    starts[:] = [<const char *>&w[0], <const char *>&owed[0, 0]]
+    sizes[:] = [n * sizeof(floating), 2 * n * sizeof(floating)]
+    return _refuse_overlap(name, starts, sizes, 2)
 
 
-def cumulative_pull(floating[::1] w, double[::1] q, double u, bint with_norm=False):
-    """The cumulative L1 pull with one total shrink u for every weight:
-    w <- max(0, w - (u + q)) if w > 0, min(0, w + (u - q)) if w < 0; then
-    q <- q + (w_new - w_old), in double."""
-    _check_pull(w, q, q, False)
+def cumulative_pull(floating[::1] w, floating[:, ::1] owed, double grow,
+                    bint with_norm=False):
+    """The cumulative L1 pull with one shrink ``grow`` for every weight:
+    owed += grow (in w's type), then w <- max(0, w - owed[0]) if w > 0,
+    min(0, w + owed[1]) if w < 0, and owed[0] += taken, owed[1] -= taken
+    with taken = w_new - w_old."""
+    _check_owed("cumulative_pull", w, owed)
     if w.shape[0]:
         with nogil:
-            _pull_loop(&w[0], &q[0], w.shape[0], u)
+            _pull_loop(&w[0], &owed[0, 0], &owed[1, 0], w.shape[0], <floating>grow)
     return _norm_if(with_norm, w)
 
 
-cdef int _pull_per_coordinate(floating[::1] w, double[::1] u, double[::1] q,
+cdef int _pull_per_coordinate(floating[::1] w, floating[:, ::1] owed,
                               const floating[::1] step_size, double alpha,
                               double l1) except -1:
     cdef Py_ssize_t n = w.shape[0]
-    _check_pull(w, q, u, True)
+    cdef const char *starts[2]
+    cdef Py_ssize_t sizes[2]
+    _check_owed("cumulative_pull_per_coordinate", w, owed)
     _check_pair("cumulative_pull_per_coordinate", "step_size", w, step_size)
     if n:
-        _check_step_apart(&step_size[0], n * sizeof(floating), u, q)
+        starts[:] = [<const char *>&step_size[0], <const char *>&owed[0, 0]]
+        sizes[:] = [n * sizeof(floating), 2 * n * sizeof(floating)]
+        _refuse_overlap("cumulative_pull_per_coordinate", starts, sizes, 2)
         with nogil:
-            _pull_per_coordinate_loop(&w[0], &u[0], &q[0], &step_size[0], n, alpha, l1)
+            _pull_per_coordinate_loop(&w[0], &owed[0, 0], &owed[1, 0], &step_size[0],
+                                      n, alpha, l1)
     return 0
 
 
-def cumulative_pull_per_coordinate(floating[::1] w, double[::1] u, double[::1] q,
-                                   const floating[::1] step_size, double alpha, double l1,
-                                   bint with_norm=False):
-    """As ``cumulative_pull`` with one total shrink per weight, itself first
-    increased in the same pass: u <- u + (step_size alpha) l1, in double."""
-    _pull_per_coordinate(w, u, q, step_size, alpha, l1)
+def cumulative_pull_per_coordinate(floating[::1] w, floating[:, ::1] owed,
+                                   const floating[::1] step_size, double alpha,
+                                   double l1, bint with_norm=False):
+    """As ``cumulative_pull`` with one shrink per weight, (step_size alpha) l1
+    in w's type."""
+    _pull_per_coordinate(w, owed, step_size, alpha, l1)
     return _norm_if(with_norm, w)
-
-
-cdef int _check_step_apart(const void *step, Py_ssize_t step_bytes, double[::1] u,
-                           double[::1] q) except -1:
-    """Adam's step sizes (``step_bytes`` long) share no memory with u or q."""
-    cdef const char *starts[3]
-    cdef Py_ssize_t sizes[3]
-    cdef Py_ssize_t n = q.shape[0]
-    if n == 0:
-        return 0
-    starts[:] = [<const char *>step, <const char *>&u[0], <const char *>&q[0]]
-    sizes[:] = [step_bytes, n * sizeof(double), n * sizeof(double)]
-    return _refuse_overlap("cumulative_pull", starts, sizes, 3)
 
 
 # ------------------------------------------------------------ the L1 norm
@@ -307,21 +299,23 @@ cdef class BoundL1Step:
     The module's functions take every array anew at each call: buffer set-up,
     the float32 / float64 dispatch and the Python wrapper's checks cost a few
     microseconds per call, the whole loop at batch size 1.  Here the
-    penalized weights ``w`` (and cumulative's float64 ``u`` and ``q``; u 0-d
-    for one total shrink) are checked once (dtype, contiguity, lengths,
+    penalized weights ``w`` (and cumulative's debts ``owed``, shaped (2,
+    len(w)) in w's dtype) are checked once (dtype, contiguity, shapes,
     overlap) with the style's ``alpha``, ``l1`` and ``l2``; a step then passes
     only the step size.  ``step`` computes bit for bit what
-    ``_kernels.soft_threshold`` (no ``q``) or ``_kernels.cumulative_pull``
+    ``_kernels.soft_threshold`` (no ``owed``) or ``_kernels.cumulative_pull``
     computes, and returns the new ``sum |w|`` when bound ``with_norm``.
     """
 
     cdef float[::1] w32
-    cdef double[::1] w64, u, q
-    cdef bint single, cumulative, scalar_u, with_norm
+    cdef double[::1] w64
+    cdef float[:, ::1] owed32
+    cdef double[:, ::1] owed64
+    cdef bint single, cumulative, with_norm
     cdef double alpha, l1, l2
     cdef Py_ssize_t n
 
-    def __init__(self, w, u, q, double alpha, double l1, double l2, bint with_norm):
+    def __init__(self, w, owed, double alpha, double l1, double l2, bint with_norm):
         self.single = w.dtype.itemsize == 4
         if self.single:
             self.w32 = w
@@ -329,16 +323,15 @@ cdef class BoundL1Step:
             self.w64 = w
         self.n, self.with_norm = w.shape[0], with_norm
         self.alpha, self.l1, self.l2 = alpha, l1, l2
-        self.cumulative = q is not None
+        self.cumulative = owed is not None
         if not self.cumulative:
             return
-        self.scalar_u = u.ndim == 0
-        self.u = u.reshape(1) if self.scalar_u else u  # a view of the 0-d total
-        self.q = q
         if self.single:
-            _check_pull(self.w32, self.q, self.u, not self.scalar_u)
+            self.owed32 = owed
+            _check_owed("BoundL1Step", self.w32, self.owed32)
         else:
-            _check_pull(self.w64, self.q, self.u, not self.scalar_u)
+            self.owed64 = owed
+            _check_owed("BoundL1Step", self.w64, self.owed64)
 
     def step(self, step_size):
         """The step with ``step_size``: a number (sgd) or an array like w."""
@@ -389,27 +382,24 @@ cdef class BoundL1Step:
             _threshold_per_coordinate(self.w64, s64, self.alpha, self.l1, self.l2)
 
     cdef _pull(self, double step_size):
-        # u <- u + step_size alpha l1 (the 0-d total), as the wrapper adds it.
-        cdef double total
-        if not self.scalar_u:
-            raise ValueError("cumulative_pull: a scalar step size needs a 0-d u")
-        total = self.u[0] + step_size * self.alpha * self.l1
-        self.u[0] = total
+        # The step's shrink, as the wrapper computes it (in double, then
+        # rounded once to the weights' type).
+        cdef double grow = step_size * self.alpha * self.l1
         if self.n and self.single:
             with nogil:
-                _pull_loop(&self.w32[0], &self.q[0], self.n, total)
+                _pull_loop(&self.w32[0], &self.owed32[0, 0], &self.owed32[1, 0],
+                           self.n, <float>grow)
         elif self.n:
             with nogil:
-                _pull_loop(&self.w64[0], &self.q[0], self.n, total)
+                _pull_loop(&self.w64[0], &self.owed64[0, 0], &self.owed64[1, 0],
+                           self.n, grow)
 
     cdef _pull_per_coordinate(self, step_size):
         cdef const float[::1] s32
         cdef const double[::1] s64
-        if self.scalar_u:
-            raise ValueError("cumulative_pull: step sizes per weight need u per weight")
         if self.single:
             s32 = step_size
-            _pull_per_coordinate(self.w32, self.u, self.q, s32, self.alpha, self.l1)
+            _pull_per_coordinate(self.w32, self.owed32, s32, self.alpha, self.l1)
         else:
             s64 = step_size
-            _pull_per_coordinate(self.w64, self.u, self.q, s64, self.alpha, self.l1)
+            _pull_per_coordinate(self.w64, self.owed64, s64, self.alpha, self.l1)

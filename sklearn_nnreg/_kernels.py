@@ -310,43 +310,43 @@ def l2_shrink(update, w, step_size, alpha, l2, scratch):
     update += shrink
 
 
-def _float64_contiguous(*arrays):
-    for a in arrays:
-        if a.dtype is not _F64 and a.dtype != _F64 or not a.flags.c_contiguous:
-            return False
-    return True
-
-
-def cumulative_pull(w, u, q, step_size, alpha, l1, scratch, with_norm=False):
+def cumulative_pull(w, owed, step_size, alpha, l1, scratch, with_norm=False):
     """The cumulative L1 step (Tsuruoka et al., 2009), in place.
 
-    ``u <- u + step_size alpha l1`` (u is 0-d for a scalar step_size, else
-    like w), then each weight moves toward zero by what it still owes, never
-    across zero: a positive one to ``max(0, w - (u + q))``, a negative one to
-    ``min(0, w + (u - q))``, and ``q <- q + (w_new - w_old)``.  u and q are
-    float64 whatever w's dtype, and so is this arithmetic.  ``scratch`` is a
-    list, filled on the numpy path.  With ``with_norm``, returns ``abs_sum``
-    of the new weights, computed in the same compiled call (else None).
+    ``owed`` (shape (2, len(w)), w's dtype) holds each weight's two debts:
+    ``owed[0]`` what it owes while positive, ``owed[1]`` while negative (u +
+    q and u - q in the paper's terms, u the total shrink so far and q what
+    the weight took).  Both first grow by this step's shrink ``step_size
+    alpha l1`` (a scalar rounded once to w's dtype, or per coordinate in w's
+    dtype); then each weight moves toward zero by what it owes on its side,
+    never across zero: a positive one to ``max(0, w - owed[0])``, a negative
+    one to ``min(0, w + owed[1])``; then what it took, ``taken = w_new -
+    w_old``, settles both: ``owed[0] += taken``, ``owed[1] -= taken``.  All in
+    w's dtype.  ``scratch`` is a list, filled on the numpy path.  With
+    ``with_norm``, returns ``abs_sum`` of the new weights, computed in the
+    same compiled call (else None).
     """
     alpha, l1 = float(alpha), float(l1)
-    if not isinstance(step_size, np.ndarray):
-        # The same float64 sum as ``u += ...``, without a ufunc call on a 0-d
-        # array (5x the cost of the loop at batch size 1).
-        total = float(u) + float(step_size) * alpha * l1
-        u[()] = total
-        if w.ndim == 1 and _compiled(w) and _float64_contiguous(q):
-            return _ckernels.cumulative_pull(w, q, total, with_norm)
-        work = _pull_work(w, scratch)
-    elif w.ndim == 1 and _compiled(w, step_size) and _float64_contiguous(u, q):
-        return _ckernels.cumulative_pull_per_coordinate(
-            w, u, q, step_size, alpha, l1, with_norm
-        )
+    scalar = not isinstance(step_size, np.ndarray)
+    if w.ndim == 1 and owed.ndim == 2 and _compiled(w, owed):
+        if scalar:
+            grow = float(step_size) * alpha * l1
+            return _ckernels.cumulative_pull(w, owed, grow, with_norm)
+        if _compiled(w, step_size):
+            return _ckernels.cumulative_pull_per_coordinate(
+                w, owed, step_size, alpha, l1, with_norm
+            )
+    work = _pull_work(w, scratch)
+    pos, neg = owed[0], owed[1]
+    if scalar:
+        # One Python float, rounded to w's dtype as it meets the arrays.
+        grow = float(step_size) * alpha * l1
     else:
-        work = _pull_work(w, scratch)
-        step = np.multiply(step_size, alpha, out=work[3], dtype=np.float64)
-        step *= l1
-        u += step
-    _pull_reference(w, u, q, work)
+        grow = np.multiply(step_size, alpha, out=work[1])
+        grow *= l1
+    pos += grow
+    neg += grow
+    _pull_reference(w, pos, neg, work)
     return _norm_after(w, scratch, with_norm)
 
 
@@ -354,49 +354,47 @@ _BOOL = np.dtype(bool)
 
 
 def _pull_work(w, scratch):
-    """The numpy path's work arrays: the weights before the pull, three
-    float64 arrays (owed by positive weights, by negative ones, the pulled
-    weights) and the two sign masks."""
-    dtypes = (w.dtype, _F64, _F64, _F64, _BOOL, _BOOL)
+    """The numpy path's work arrays, of w's dtype unless named: the weights
+    before the pull, the pull of positive weights, of negative ones, and the
+    two sign masks."""
+    dtypes = (w.dtype, w.dtype, w.dtype, _BOOL, _BOOL)
     return _work_arrays(scratch, w.shape[0], dtypes)
 
 
-def _pull_reference(w, u, q, work):
-    before, owed_pos, owed_neg, pulled, positive, negative = work
+def _pull_reference(w, pos, neg, work):
+    before, pulled_pos, pulled_neg, positive, negative = work
     np.copyto(before, w)
     np.greater(before, 0, out=positive)
     np.less(before, 0, out=negative)
-    np.add(u, q, out=owed_pos)
-    np.subtract(before, owed_pos, out=owed_pos)
-    np.maximum(0.0, owed_pos, out=owed_pos)
-    np.subtract(u, q, out=owed_neg)
-    np.add(before, owed_neg, out=owed_neg)
-    np.minimum(0.0, owed_neg, out=owed_neg)
-    np.copyto(pulled, before)
-    np.copyto(pulled, owed_pos, where=positive)
-    np.copyto(pulled, owed_neg, where=negative)
-    np.copyto(w, pulled, casting="same_kind")
-    # What each weight actually received (w rounded to its dtype).
-    q += np.subtract(w, before, out=pulled, dtype=np.float64)
+    np.subtract(before, pos, out=pulled_pos)
+    np.maximum(0.0, pulled_pos, out=pulled_pos)
+    np.add(before, neg, out=pulled_neg)
+    np.minimum(0.0, pulled_neg, out=pulled_neg)
+    np.copyto(w, pulled_pos, where=positive)
+    np.copyto(w, pulled_neg, where=negative)
+    # What each weight took (0 for a zero weight, NaN for a NaN one).
+    taken = np.subtract(w, before, out=pulled_pos)
+    pos += taken
+    neg -= taken
 
 
-def bind_l1_step(w, u, q, alpha, l1, l2, with_norm):
-    """The compiled proximal (``q`` None) or cumulative step bound to one
+def bind_l1_step(w, owed, alpha, l1, l2, with_norm):
+    """The compiled proximal (``owed`` None) or cumulative step bound to one
     fit's arrays and scalars, or None when the numpy path must run (compiled
     loops off or not built, or arrays they do not take).
 
-    ``w`` is the penalized slice of the weights; ``u`` and ``q`` cumulative's
-    float64 totals (u 0-d for one total shrink).  The returned object's
+    ``w`` is the penalized slice of the weights; ``owed`` cumulative's debts
+    (shape (2, len(w)), w's dtype).  The returned object's
     ``step(step_size)`` gives the bits of ``soft_threshold`` or
     ``cumulative_pull`` with these arguments, without taking the arrays anew
     at every step.
     """
     if w.ndim != 1 or not _compiled(w):
         return None
-    if q is not None and not (q.ndim == 1 and _float64_contiguous(u, q)):
+    if owed is not None and not (owed.ndim == 2 and _compiled(w, owed)):
         return None
     alpha, l1, l2 = float(alpha), float(l1), float(l2)
-    return _ckernels.BoundL1Step(w, u, q, alpha, l1, l2, bool(with_norm))
+    return _ckernels.BoundL1Step(w, owed, alpha, l1, l2, bool(with_norm))
 
 
 def _bindable(*arrays):

@@ -465,7 +465,7 @@ class Proximal(Style):
         penalty, alpha = self.penalty, self.alpha
         group = penalty.group
         if not group:  # the common case first: one call per step
-            bound = _bound_step(self, w, None, None, alpha, penalty.l1, penalty.l2)
+            bound = _bound_step(self, w, None, alpha, penalty.l1, penalty.l2)
             if bound is not None:
                 return bound.step(step_size)
         norm = None
@@ -489,22 +489,26 @@ class Proximal(Style):
         penalty = self.penalty
         if penalty.group:
             return NotImplemented
-        bound = _bound_step(self, w, None, None, self.alpha, penalty.l1, penalty.l2)
+        bound = _bound_step(self, w, None, self.alpha, penalty.l1, penalty.l2)
         return NotImplemented if bound is None else bound
 
 
 class Cumulative(Style):
     """Cumulative L1 penalty with clipping (Tsuruoka et al., 2009).
 
-    ``u`` is the total L1 shrink every weight should have received so far and
-    ``q[i]`` what weight i actually received; after each step a weight moves
-    toward zero by what it still owes, never across zero.  The L2 part of an
-    elastic net is a factor ``max(0, 1 - h * alpha * l2)`` on the old weights.
-
-    u and q are float64 whatever the weights' dtype: both are running sums
-    over every step, and the amount a weight still owes, ``u + q``, is the
-    small difference of two such large sums; in float32 its rounding error
-    (about 6e-8 u) would outgrow a step's shrink after some 1e5 steps.
+    In the paper's terms, ``u`` is the total L1 shrink every weight should
+    have received so far and ``q[i]`` what weight i actually received; after
+    each step a weight moves toward zero by what it still owes, ``u + q[i]``
+    while positive, ``u - q[i]`` while negative, never across zero.  The
+    state holds these two debts, ``owed[0] = u + q`` and ``owed[1] = u - q``,
+    in the weights' dtype: each step adds its shrink to both and settles
+    both by what the weight took.  The owed amount that the pull uses is
+    then a small number kept directly, not the small difference of two
+    ever-growing sums (u and q would need float64 for that difference to
+    stay exact).  Under adam ``u`` is one total per weight (each weight's
+    own step sizes), under sgd one total for all: either way a weight's two
+    debts are its own.  The L2 part of an elastic net is a factor
+    ``max(0, 1 - h * alpha * l2)`` on the old weights.
     """
 
     group_refusal = (
@@ -513,7 +517,7 @@ class Cumulative(Style):
     )
     name = "cumulative"
     needs_step_size = True
-    # The compiled step bound to the weights, u and q (see ``_bound_step``).
+    # The compiled step bound to the weights and debts (see ``_bound_step``).
     _bound_key = _bound = None
 
     @classmethod
@@ -529,11 +533,7 @@ class Cumulative(Style):
             )
 
     def init_state(self, n_penalized, dtype, per_coordinate):
-        u_shape = (n_penalized,) if per_coordinate else ()
-        self.state = {
-            "u": np.zeros(u_shape, dtype=np.float64),
-            "q": np.zeros(n_penalized, dtype=np.float64),
-        }
+        self.state = {"owed": np.zeros((2, n_penalized), dtype=dtype)}
         self._make_scratch(n_penalized, dtype)
         return self.state
 
@@ -549,27 +549,36 @@ class Cumulative(Style):
             update, w, step_size, self.alpha, self.penalty.l2, self.scratch
         )
 
+    def _owed(self, w):
+        """The debts in ``state``; a state saved before they existed (float64
+        ``u`` and ``q``) is converted in place, ``owed = [u + q, u - q]``."""
+        state = self.state
+        if "owed" not in state:
+            u, q = state.pop("u"), state.pop("q")
+            state["owed"] = np.stack([u + q, u - q]).astype(w.dtype)
+        return state["owed"]
+
     def after_step(self, w, step_size):
-        # u's increase and the clipped pull of every weight, in one pass.
-        u, q = self.state["u"], self.state["q"]
-        bound = _bound_step(self, w, u, q, self.alpha, self.penalty.l1, 0.0)
+        # Both debts' growth and the clipped pull of every weight, in one pass.
+        owed = self._owed(w)
+        bound = _bound_step(self, w, owed, self.alpha, self.penalty.l1, 0.0)
         if bound is not None:
             return bound.step(step_size)
         return _kernels.cumulative_pull(
-            w, u, q, step_size, self.alpha, self.penalty.l1, self.scratch, True
+            w, owed, step_size, self.alpha, self.penalty.l1, self.scratch, True
         )
 
     def bound_after_step(self, w):
         # The elastic net's L2 part changes the update: not an after-step.
         if self.changes_update:
             return NotImplemented
-        u, q = self.state["u"], self.state["q"]
-        bound = _bound_step(self, w, u, q, self.alpha, self.penalty.l1, 0.0)
+        owed = self._owed(w)
+        bound = _bound_step(self, w, owed, self.alpha, self.penalty.l1, 0.0)
         return NotImplemented if bound is None else bound
 
 
-def _bound_step(style, w, u, q, alpha, l1, l2):
-    """The style's compiled L1 step bound to w (and u, q) and its scalars
+def _bound_step(style, w, owed, alpha, l1, l2):
+    """The style's compiled L1 step bound to w (and owed) and its scalars
     (``_kernels.bind_l1_step``, which also sums |w| when there is an L1 part),
     or None (numpy path).
 
@@ -579,9 +588,9 @@ def _bound_step(style, w, u, q, alpha, l1, l2):
     style's cost per step.  The scalars are the style's own, fixed for a fit.
     """
     key = style._bound_key
-    if key is None or key[0] is not w or key[1] is not u or key[2] is not q:
-        style._bound_key = (w, u, q)
-        style._bound = _kernels.bind_l1_step(w, u, q, alpha, l1, l2, bool(l1))
+    if key is None or key[0] is not w or key[1] is not owed:
+        style._bound_key = (w, owed)
+        style._bound = _kernels.bind_l1_step(w, owed, alpha, l1, l2, bool(l1))
     return style._bound
 
 

@@ -1,7 +1,7 @@
 """The L1 styles' compiled step bound to a fit's arrays (``_kernels.bind_l1_step``).
 
-A proximal or cumulative fit binds its penalized weights (and cumulative's u
-and q) once and then passes only the step size at each step.  The bound step
+A proximal or cumulative fit binds its penalized weights (and cumulative's
+debts) once and then passes only the step size at each step.  The bound step
 must give the bits of the wrappers' numpy reference, in both precisions, with
 one step size or one per weight; arrays the loops do not take are declined
 (the numpy path runs), and bad step sizes or mismatched arrays are refused
@@ -38,28 +38,29 @@ def step_sizes(rng, n, dtype, per_coordinate):
     return (np.abs(rng.standard_normal(n)) * 0.05).astype(dtype)
 
 
-def cumulative_state(n, per_coordinate):
-    return np.zeros(n if per_coordinate else ()), np.zeros(n)
+def cumulative_state(n, dtype):
+    """Fresh debts: what each weight owes while positive, while negative."""
+    return np.zeros((2, n), dtype)
 
 
 def assert_same_bits(a, b):
     assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
 
 
-def run_steps(w, u, q, steps, alpha, l1, l2, bound):
+def run_steps(w, owed, steps, alpha, l1, l2, bound):
     """Norms returned by several steps, through the bound step or the wrapper."""
     step = None
     if bound:
-        step = _kernels.bind_l1_step(w, u, q, alpha, l1, l2, bool(l1))
+        step = _kernels.bind_l1_step(w, owed, alpha, l1, l2, bool(l1))
         assert step is not None
     norms = []
     for h in steps:
         if bound:
             norms.append(step.step(h))
-        elif q is None:
+        elif owed is None:
             norms.append(_kernels.soft_threshold(w, h, alpha, l1, l2, [], bool(l1)))
         else:
-            norms.append(_kernels.cumulative_pull(w, u, q, h, alpha, l1, [], True))
+            norms.append(_kernels.cumulative_pull(w, owed, h, alpha, l1, [], True))
     return norms
 
 
@@ -75,17 +76,14 @@ def test_bound_step_is_bitwise_the_numpy_reference(kind, per_coordinate, dtype):
     outcomes = []
     for bound in (True, False):
         w_run = w.copy()
-        u, q = (
-            cumulative_state(n, per_coordinate) if kind == "cumulative" else (None,) * 2
-        )
+        owed = cumulative_state(n, dtype) if kind == "cumulative" else None
         with _kernels.use_compiled(bound):
-            norms = run_steps(w_run, u, q, steps, 0.3, l1, l2, bound)
-        outcomes.append((w_run, u, q, norms))
-    (w_b, u_b, q_b, norms_b), (w_n, u_n, q_n, norms_n) = outcomes
+            norms = run_steps(w_run, owed, steps, 0.3, l1, l2, bound)
+        outcomes.append((w_run, owed, norms))
+    (w_b, owed_b, norms_b), (w_n, owed_n, norms_n) = outcomes
     assert_same_bits(w_b, w_n)
     if kind == "cumulative":
-        assert_same_bits(u_b, u_n)
-        assert_same_bits(q_b, q_n)
+        assert_same_bits(owed_b, owed_n)
     np.testing.assert_array_equal(norms_b, norms_n)  # NaN == NaN here
     if not l1:
         assert norms_b == [None] * len(steps)
@@ -108,40 +106,48 @@ def test_bound_step_is_bitwise_the_numpy_reference(kind, per_coordinate, dtype):
 )
 def test_bind_declines_weights_the_loops_do_not_take(make):
     w = make(np.linspace(-1, 1, 10))
-    assert _kernels.bind_l1_step(w, None, None, 0.1, 1.0, 0.0, True) is None
+    assert _kernels.bind_l1_step(w, None, 0.1, 1.0, 0.0, True) is None
 
 
-def test_bind_declines_cumulative_totals_not_float64_or_strided():
+def test_bind_declines_cumulative_debts_of_another_dtype_or_strided():
     w = np.linspace(-1, 1, 10, dtype=np.float32)
-    for u, q in [
-        (np.zeros(10, np.float32), np.zeros(10)),
-        (np.zeros(10), np.zeros(10, np.float32)),
-        (np.zeros(10), np.zeros(20)[::2]),
+    for owed in [
+        np.zeros((2, 10)),
+        np.zeros((2, 20), np.float32)[:, ::2],
+        np.zeros((10, 2), np.float32).T,
+        np.zeros(20, np.float32),
     ]:
-        assert _kernels.bind_l1_step(w, u, q, 0.1, 1.0, 0.0, True) is None
+        assert _kernels.bind_l1_step(w, owed, 0.1, 1.0, 0.0, True) is None
 
 
 def test_bind_declines_when_the_compiled_loops_are_off():
     with _kernels.use_compiled(False):
-        assert _kernels.bind_l1_step(np.ones(4), None, None, 1, 1, 0, True) is None
+        assert _kernels.bind_l1_step(np.ones(4), None, 1, 1, 0, True) is None
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_bound_step_refuses_mismatched_and_shared_arrays(dtype):
     w = np.linspace(-1, 1, 10).astype(dtype)
     with _kernels.use_compiled(True):
-        with pytest.raises(ValueError, match="q has length 9, expected 10"):
-            _kernels.bind_l1_step(w, np.zeros(()), np.zeros(9), 0.1, 1, 0, True)
-        with pytest.raises(ValueError, match="u has length 9, expected 10"):
-            _kernels.bind_l1_step(w, np.zeros(9), np.zeros(10), 0.1, 1, 0, True)
-        shared = np.zeros(20)
+        for shape in [(2, 9), (3, 10), (1, 10)]:
+            with pytest.raises(
+                ValueError,
+                match=rf"owed has shape \({shape[0]}, {shape[1]}\), "
+                r"expected \(2, 10\)",
+            ):
+                _kernels.bind_l1_step(w, np.zeros(shape, dtype), 0.1, 1, 0, True)
+        shared = np.zeros(30, dtype)
         with pytest.raises(ValueError, match="share memory"):
-            _kernels.bind_l1_step(w, shared[:10], shared[5:15], 0.1, 1, 0, True)
-        bound = _kernels.bind_l1_step(w, np.zeros(10), np.zeros(10), 0.1, 1, 0, True)
+            _kernels.bind_l1_step(
+                shared[:10], shared[5:25].reshape(2, 10), 0.1, 1, 0, True
+            )
+        bound = _kernels.bind_l1_step(w, np.zeros((2, 10), dtype), 0.1, 1, 0, True)
         with pytest.raises(ValueError, match="step_size has length 9, expected 10"):
             bound.step(np.ones(9, dtype))
-        with pytest.raises(ValueError, match="scalar step size needs a 0-d u"):
-            bound.step(0.1)
+        owed = np.zeros((2, 10), dtype)
+        bound = _kernels.bind_l1_step(w, owed, 0.1, 1, 0, True)
+        with pytest.raises(ValueError, match="share memory"):
+            bound.step(owed[1])
     # Refused before any weight moved.
     np.testing.assert_array_equal(w, np.linspace(-1, 1, 10).astype(dtype))
 
@@ -159,9 +165,9 @@ def test_bound_step_refuses_mismatched_and_shared_arrays(dtype):
 @pytest.mark.parametrize("kind", ["proximal", "cumulative"])
 def test_bound_step_names_the_step_size_it_cannot_take(kind, make, dtype):
     w = np.linspace(-1, 1, 10).astype(dtype)
-    u, q = (np.zeros(10), np.zeros(10)) if kind == "cumulative" else (None, None)
+    owed = np.zeros((2, 10), dtype) if kind == "cumulative" else None
     with _kernels.use_compiled(True):
-        bound = _kernels.bind_l1_step(w, u, q, 0.1, 1.0, 0.0, True)
+        bound = _kernels.bind_l1_step(w, owed, 0.1, 1.0, 0.0, True)
     with pytest.raises(ValueError, match="step_size must be a C-contiguous 1-d"):
         bound.step(make(np.full(10, 0.1, dtype)))
     np.testing.assert_array_equal(w, np.linspace(-1, 1, 10).astype(dtype))

@@ -49,11 +49,9 @@ def weights(rng, n, dtype):
     return [a.astype(dtype) for a in (grad, m, v, w)]
 
 
-def l1_state(k, cumulative, per_coordinate):
-    if not cumulative:
-        return None, None
-    u = np.zeros(k if per_coordinate else ())
-    return u, np.zeros(k)
+def l1_state(k, cumulative, dtype):
+    """Cumulative's debts (None for proximal)."""
+    return np.zeros((2, k), dtype) if cumulative else None
 
 
 def bind_optimizer(solver, arrays, update, after_step, momentum):
@@ -72,11 +70,11 @@ def bind_optimizer(solver, arrays, update, after_step, momentum):
 
 
 def run_steps(solver, arrays, k, after, fused, momentum=(0.0, False)):
-    """Steps at changing rates, fused or not; returns the norms and u, q."""
+    """Steps at changing rates, fused or not; returns the norms and the debts."""
     l1, l2, cumulative = AFTER_STEPS[after]
     w = arrays[3]
-    u, q = l1_state(k, cumulative, solver == "adam")
-    l1_step = _kernels.bind_l1_step(w[:k], u, q, 0.05, l1, l2, bool(l1))
+    owed = l1_state(k, cumulative, w.dtype)
+    l1_step = _kernels.bind_l1_step(w[:k], owed, 0.05, l1, l2, bool(l1))
     update = np.empty_like(w)
     bound, step_size = bind_optimizer(
         solver, arrays, update, l1_step if fused else None, momentum
@@ -91,7 +89,7 @@ def run_steps(solver, arrays, k, after, fused, momentum=(0.0, False)):
             size = step_size[:k] if solver == "adam" else scalar
             norm = l1_step.step(size)
         norms.append(norm)
-    return norms, u, q
+    return norms, owed
 
 
 def assert_fused_is_unfused(solver, after, dtype, k, n, momentum=(0.0, False)):
@@ -139,7 +137,7 @@ def test_the_fused_norm_is_numpys_pairwise_sum_of_finite_weights(solver, dtype):
     rng = np.random.default_rng(5)
     grad, m, v, w = (rng.standard_normal(3001).astype(dtype) for _ in range(4))
     v = np.abs(v)
-    l1_step = _kernels.bind_l1_step(w[:2999], None, None, 1e-3, 1.0, 0.0, True)
+    l1_step = _kernels.bind_l1_step(w[:2999], None, 1e-3, 1.0, 0.0, True)
     bound, _ = bind_optimizer(
         solver, (grad, m, v, w), np.empty_like(w), l1_step, (0.9, False)
     )
@@ -161,8 +159,8 @@ def test_the_bind_refuses_an_after_step_it_cannot_fuse():
             grad, m, v, update, step_size, w, *decay, BETAS, EPSILON, after_step
         )
 
-    def l1_step(weights, u=None, q=None):
-        return _kernels.bind_l1_step(weights, u, q, 0.1, 1.0, 0.0, True)
+    def l1_step(weights, owed=None):
+        return _kernels.bind_l1_step(weights, owed, 0.1, 1.0, 0.0, True)
 
     with pytest.raises(ValueError, match="first weights of params"):
         bind(l1_step(w[1:20]))  # not a prefix
@@ -171,11 +169,9 @@ def test_the_bind_refuses_an_after_step_it_cannot_fuse():
     with pytest.raises(ValueError, match="first weights of params"):
         bind(l1_step(w[:20].astype(np.float32)))  # another dtype
     with pytest.raises(ValueError, match="share memory"):
-        bind(l1_step(w[:20], m[:20].copy(), grad[:20]))  # q is the gradient
-    with pytest.raises(ValueError, match="one per weight under adam"):
-        bind(l1_step(w[:20], np.zeros(()), np.zeros(20)))
-    with pytest.raises(ValueError, match="one total shrink under sgd"):
-        bind(l1_step(w[:20], np.zeros(20), np.zeros(20)), solver="sgd")
+        bind(l1_step(w[:20], grad[:40].reshape(2, 20)))  # the debts are the gradient
+    with pytest.raises(ValueError, match="share memory"):
+        bind(l1_step(w[:20], m[:40].reshape(2, 20)), solver="sgd")  # the velocity
     with pytest.raises(ValueError, match="step_size=None"):
         bind(l1_step(w[:20]), step_size=np.empty_like(w))
     with pytest.raises(ValueError, match="decay"):

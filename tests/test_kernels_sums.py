@@ -61,6 +61,7 @@ def _steps(rng, n, dtype):
     """Each L1 step loop as a function(w, with_norm) on fresh state."""
     h = np.abs(rng.standard_normal(n)).astype(dtype)
     q = rng.standard_normal(n) * 0.01
+    owed = np.stack([0.02 + q, 0.02 - q]).astype(dtype)  # u = 0.02
     return {
         "prox scalar": lambda w, norm: _kernels.soft_threshold(
             w, 0.1, 0.5, 1.0, 0.0, [], with_norm=norm
@@ -72,10 +73,10 @@ def _steps(rng, n, dtype):
             w, h.copy(), 0.5, 1.0, 0.0, [], with_norm=norm
         ),
         "cumulative scalar": lambda w, norm: _kernels.cumulative_pull(
-            w, np.zeros(()), q.copy(), 0.1, 0.5, 1.0, [], with_norm=norm
+            w, owed.copy(), 0.1, 0.5, 1.0, [], with_norm=norm
         ),
         "cumulative per coordinate": lambda w, norm: _kernels.cumulative_pull(
-            w, np.zeros(n), q.copy(), h.copy(), 0.5, 1.0, [], with_norm=norm
+            w, owed.copy(), h.copy(), 0.5, 1.0, [], with_norm=norm
         ),
     }
 

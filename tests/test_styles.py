@@ -508,8 +508,10 @@ def test_cumulative_matches_loop_reference(
             u += eta * alpha * pen.l1
         tsuruoka_clip(expected, u, q)
         np.testing.assert_allclose(w, expected, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(style.state["q"], q, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(style.state["u"], u, rtol=1e-12, atol=1e-15)
+    # The style keeps the two debts of the paper's u and q: u + q, u - q.
+    owed = style.state["owed"]
+    np.testing.assert_allclose(owed[0], u + q, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(owed[1], u - q, rtol=1e-12, atol=1e-12)
 
 
 # ---------------------------------------------------------------------------
