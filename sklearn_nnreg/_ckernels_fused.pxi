@@ -120,8 +120,8 @@ cdef void _after_block(_Step *s, _After *f, Py_ssize_t start, Py_ssize_t n,
     cdef floating *grad = <floating *>s.grad + start
     cdef floating *m = <floating *>s.m + start if s.m != NULL else NULL
     if s.adam:
-        _adam_pass(grad, m, <floating *>s.v + start, NULL, step_size, w, 0, n, False,
-                   0.0, s.beta_1, s.beta_2, s.rate, s.epsilon)
+        _adam_pass(grad, m, <floating *>s.v + start, NULL, step_size, True, w, 0, n,
+                   False, 0.0, s.beta_1, s.beta_2, s.rate, s.epsilon)
         if f.kind == _AFTER_PULL:
             _pull_per_coordinate_loop(w, <floating *>f.pos + start,
                                       <floating *>f.neg + start, step_size, n,

@@ -10,8 +10,8 @@ cdef void _adam_loop(const floating[::1] grad, floating[::1] m, floating[::1] v,
                      double epsilon) noexcept nogil:
     cdef floating b1 = <floating>beta_1, b2 = <floating>beta_2
     cdef floating c1 = <floating>(1.0 - beta_1), c2 = <floating>(1.0 - beta_2)
-    cdef floating eps = <floating>epsilon
-    cdef floating g, mi, vi, den
+    cdef floating eps = <floating>epsilon, r = <floating>rate
+    cdef floating g, mi, vi, den, s
     cdef Py_ssize_t i
     for i in range(grad.shape[0]):
         g = grad[i]
@@ -20,11 +20,16 @@ cdef void _adam_loop(const floating[::1] grad, floating[::1] m, floating[::1] v,
         m[i] = mi
         v[i] = vi
         den = _sqrt(vi) + eps
-        # m * rate in double, rounded, as numpy multiplies by the float64
-        # bias-corrected rate (scikit-learn's order); exact for float64.
-        update[i] = <floating>(<double>mi * rate) / den
         if with_step:
-            step_size[i] = <floating>(rate / <double>den)
+            # The step size in the weights' type, and the update from it:
+            # one division (see ``_kernels.adam``).
+            s = r / den
+            step_size[i] = s
+            update[i] = mi * s
+        else:
+            # m * rate in double, rounded, as numpy multiplies by the float64
+            # bias-corrected rate (scikit-learn's order); exact for float64.
+            update[i] = <floating>(<double>mi * rate) / den
 
 
 cdef int _check_adam(const floating[::1] grad, floating[::1] m, floating[::1] v,
@@ -82,32 +87,50 @@ cdef inline floating _moments(floating g, floating *m, floating *v, Py_ssize_t i
 @cython.boundscheck(False)
 @cython.wraparound(False)
 cdef void _adam_pass(const floating *grad, floating *m, floating *v, floating *update,
-                     floating *step_size, floating *params, Py_ssize_t start,
-                     Py_ssize_t stop, bint with_decay, double decay, double beta_1,
-                     double beta_2, double rate, double epsilon) noexcept nogil:
+                     floating *step_size, bint by_step, floating *params,
+                     Py_ssize_t start, Py_ssize_t stop, bint with_decay, double decay,
+                     double beta_1, double beta_2, double rate,
+                     double epsilon) noexcept nogil:
     """Adam's pass over [start, stop), as ``_adam_loop``; with ``params``, the
     gradient first gets ``decay * params`` (``axpy``'s bits, when
     ``with_decay``) and the update is subtracted from params (as ``flat -=
-    update``) instead of being written to ``update``.  One loop per case,
+    update``) instead of being written to ``update``.  With ``by_step`` the
+    update is ``m * step size`` (the step size written when ``step_size`` is
+    not NULL), as for a style that uses the step sizes.  One loop per case,
     with no branch inside: gcc vectorises them (a loop that tested the case
     per element ran 2-3x slower)."""
     cdef floating b1 = <floating>beta_1, b2 = <floating>beta_2
     cdef floating c1 = <floating>(1.0 - beta_1), c2 = <floating>(1.0 - beta_2)
-    cdef floating eps = <floating>epsilon, d = <floating>decay, g, den
+    cdef floating eps = <floating>epsilon, d = <floating>decay, r = <floating>rate
+    cdef floating g, den, s
     cdef Py_ssize_t i
-    if params == NULL:  # the update written (and the step size)
+    if params == NULL and by_step:  # update and step size written
+        for i in range(start, stop):
+            den = _moments(grad[i], m, v, i, b1, b2, c1, c2, eps)
+            s = r / den
+            step_size[i] = s
+            update[i] = m[i] * s
+    elif params == NULL:  # the update written
         for i in range(start, stop):
             den = _moments(grad[i], m, v, i, b1, b2, c1, c2, eps)
             update[i] = <floating>(<double>m[i] * rate) / den
-            if step_size != NULL:
-                step_size[i] = <floating>(rate / <double>den)
-    elif step_size != NULL or with_decay:
+    elif by_step and step_size != NULL:
         for i in range(start, stop):
             g = grad[i] + params[i] * d if with_decay else grad[i]
             den = _moments(g, m, v, i, b1, b2, c1, c2, eps)
+            s = r / den
+            step_size[i] = s
+            params[i] = params[i] - m[i] * s
+    elif by_step:  # the step sizes used, not written
+        for i in range(start, stop):
+            g = grad[i] + params[i] * d if with_decay else grad[i]
+            den = _moments(g, m, v, i, b1, b2, c1, c2, eps)
+            params[i] = params[i] - m[i] * (r / den)
+    elif with_decay:
+        for i in range(start, stop):
+            g = grad[i] + params[i] * d
+            den = _moments(g, m, v, i, b1, b2, c1, c2, eps)
             params[i] = params[i] - <floating>(<double>m[i] * rate) / den
-            if step_size != NULL:
-                step_size[i] = <floating>(rate / <double>den)
     else:
         for i in range(start, stop):
             den = _moments(grad[i], m, v, i, b1, b2, c1, c2, eps)
@@ -225,16 +248,18 @@ cdef floating _bound_adam_pass(BoundAdam bound, double rate,
     cdef floating *params = <floating *>bound.params
     cdef floating norm = 0
     cdef _Step s
+    # A style with step sizes: every weight moves by m * its step size.
+    cdef bint by_step = step_size != NULL or bound.after.kind != _AFTER_NONE
     if bound.after.kind != _AFTER_NONE:
         s.adam, s.rate, s.grad, s.m, s.v = True, rate, bound.grad, bound.m, bound.v
         s.beta_1, s.beta_2, s.epsilon = bound.beta_1, bound.beta_2, bound.epsilon
         norm = _after_pass(&s, &bound.after, params)
         cut = bound.after.n
     elif cut:
-        _adam_pass(grad, m, v, update, step_size, params, 0, cut, True, bound.decay,
-                   bound.beta_1, bound.beta_2, rate, bound.epsilon)
-    _adam_pass(grad, m, v, update, step_size, params, cut, bound.n, False, 0.0,
-               bound.beta_1, bound.beta_2, rate, bound.epsilon)
+        _adam_pass(grad, m, v, update, step_size, by_step, params, 0, cut, True,
+                   bound.decay, bound.beta_1, bound.beta_2, rate, bound.epsilon)
+    _adam_pass(grad, m, v, update, step_size, by_step, params, cut, bound.n, False,
+               0.0, bound.beta_1, bound.beta_2, rate, bound.epsilon)
     return norm
 
 

@@ -123,10 +123,13 @@ def adam(
 
     ``m <- beta_1 m + (1 - beta_1) grad``,
     ``v <- beta_2 v + (1 - beta_2) grad**2``,
-    ``update <- rate m / (sqrt(v) + epsilon)`` and, when ``step_size`` (an array
-    like the others) is given, ``step_size <- rate / (sqrt(v) + epsilon)`` in
-    the same pass.  ``denominator`` is scratch shaped like the others (numpy
-    path only).  ``rate`` multiplies in float64 whatever the arrays' dtype.
+    ``update <- rate m / (sqrt(v) + epsilon)``, with ``rate`` multiplying in
+    float64 whatever the arrays' dtype.  When ``step_size`` (an array like the
+    others) is given instead, ``step_size <- rate / (sqrt(v) + epsilon)`` in
+    the arrays' dtype and ``update <- m step_size``: the styles that use the
+    step size move every weight by that same step size, with one division
+    per weight instead of two.  ``denominator`` is scratch shaped like the
+    others (numpy path only).
     """
     beta_1, beta_2 = float(beta_1), float(beta_2)
     rate, epsilon = float(rate), float(epsilon)
@@ -147,10 +150,13 @@ def adam(
     v += update
     np.sqrt(v, out=denominator)
     denominator += epsilon
+    if step_size is not None:
+        # A Python float meets the arrays in their dtype (rounded once).
+        np.divide(rate, denominator, out=step_size)
+        np.multiply(m, step_size, out=update)
+        return
     np.multiply(m, rate, out=update, dtype=np.float64)
     update /= denominator
-    if step_size is not None:
-        np.divide(rate, denominator, out=step_size, dtype=np.float64)
 
 
 def bias_relu(z, b, zeros):

@@ -162,7 +162,8 @@ class Adam:
 
         The step size is only computed when asked for, in the same pass as
         the moments, into an array of the weights' dtype reused from step to
-        step (``rate / (sqrt(v) + epsilon)``, divided in float64).
+        step (``rate / (sqrt(v) + epsilon)`` in that dtype); the update is
+        then ``m * step_size`` (see ``_kernels.adam``).
         """
         rate = self._next_rate()
         step_size = self._step_size_array() if need_step_size else None

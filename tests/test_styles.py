@@ -458,7 +458,8 @@ def test_penalty_part_never_pushes_past_the_unpenalized_step(
         )
         twin = copy.deepcopy(optimizer)
         plain = np.empty(n)
-        twin.direction(g.copy(), plain)
+        # The same update (under adam, m times the step size the style uses).
+        twin.direction(g.copy(), plain, style_obj.needs_step_size)
         unpenalized = w - plain
         style_step(style_obj, optimizer, w, g)
         assert np.all(w * unpenalized >= 0)
