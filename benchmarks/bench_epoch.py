@@ -125,10 +125,33 @@ us, sgd (Nesterov) proximal 95 -> 97 / 50 -> 53, cumulative 143 -> 147 /
 instead of two, adam 1.5-1.9 -> 0.7-1.0 us and sgd 0.8-1.0 -> 0.5-0.6.  At
 (a) and (b) these loops are bound by arithmetic, not memory: the blocks
 only match the separate passes, and one loop doing both per weight (also
-vectorised) was 1.04-1.47x slower.  What an L1 step still costs at (b) f32
-under adam is arithmetic the reference's bits fix: adam's step sizes, a
-float64 division per weight (~65 us), and the cumulative pull in float64
-(u and q; ~150 us, more than in f64 for the conversions).
+vectorised) was 1.04-1.47x slower.
+
+Then the numbers themselves changed (session 8), where the reference's bits
+had fixed the arithmetic.  (1) The cumulative style keeps each weight's two
+debts, u + q and u - q, in the weights' dtype (they stay small on the side
+that is used) instead of the running sums u and q in float64: a float32 fit
+pulls in float32, with 8 bytes of state per weight instead of 16.  (2) Under
+adam, a style that uses the step sizes (proximal, cumulative) takes the step
+size in the weights' dtype and the update as m times it: one division per
+weight instead of two (and none in float64 for a float32 fit).  The bound
+adam pass with its after-step, per step, the loops of the last commit before
+these against these (both builds in one process, alternating; CPU time,
+median of 300; 2-core Zen 1 EPYC; none / proximal / cumulative):
+
+==============  ============================  ============================
+weights         f64, us                       f32, us
+==============  ============================  ============================
+58.5k (b)       189 / 287 / 376 -> 193 / 252  88 / 195 / 324 -> 89 / 103
+                / 372                         / 156
+7.4k (a)        20 / 36 / 43 -> 20 / 29 / 42  11 / 25 / 41 -> 11 / 13 / 19
+==============  ============================  ============================
+
+The float64 debts pull costs more arithmetic than the old pull (two debts
+grown and settled, both clipped candidates computed and one selected, to
+keep the reference's NaN bits: 50 SSE2 instructions per two weights
+against 36), which the saved division pays back; in float32 the L1 styles
+now cost adam ~15 us (proximal) and ~65 us (cumulative) per step at (b).
 
 Usage::
 
