@@ -126,16 +126,14 @@ def test_the_measure_sees_an_allocating_step(monkeypatch, data):
     assert min(peaks[1:]) >= NUMPY_BUFFERS + SMALL
 
 
-def test_float32_steps_do_not_allocate_either(monkeypatch, data):
-    # float32 takes the numpy path, and where a float64 scalar (Adam's
-    # bias-corrected rate) meets float32 arrays numpy computes in float64
-    # through its 64 KB buffers: the check here sees temporaries of the
-    # parameters (570 KB) or of the first hidden layer (256 KB).  (A style
-    # whose float64 state meets float32 weights, cumulative, casts through
-    # one such buffer per operand: not tested here.)
-    est, peaks = step_peaks(
-        monkeypatch, dict(CASES["adam gradient l2"]), *data, dtype=np.float32
-    )
+@pytest.mark.parametrize("name", ["adam gradient l2", "adam cumulative elasticnet"])
+def test_float32_steps_do_not_allocate_either(monkeypatch, data, name):
+    # Where a float64 scalar (Adam's bias-corrected rate) meets float32
+    # arrays numpy computes in float64 through its 64 KB buffers: the check
+    # here sees temporaries of the parameters (570 KB) or of the first
+    # hidden layer (256 KB).  The cumulative style's state is float32 too
+    # (its debts, in the weights' dtype).
+    est, peaks = step_peaks(monkeypatch, dict(CASES[name]), *data, dtype=np.float32)
     assert est.coefs_[0].dtype == np.float32
     limit = NUMPY_BUFFERS + SMALL
     assert 128 * 512 * 4 > limit  # a float32 first hidden layer would show
@@ -149,8 +147,8 @@ def test_float32_steps_do_not_allocate_either(monkeypatch, data):
 def test_compiled_float32_steps_make_no_temporaries(monkeypatch, data, name):
     """float32 end to end on the compiled loops: no float64 pass through
     numpy's buffers either (Adam's float64 rate is applied inside the loop,
-    the step size and the styles' work are float32 or cumulative's float64
-    state), so the compiled bound holds."""
+    the step size, the styles' work and the cumulative style's debts are
+    float32), so the compiled bound holds."""
     if not _kernels.compiled_available():
         pytest.skip("the optional compiled loops were not built")
     with _kernels.use_compiled(True):
