@@ -20,7 +20,7 @@ those checks).
 
 cimport cython
 from cython cimport floating
-from libc.math cimport copysign, copysignf, fabs, fabsf, sqrt, sqrtf
+from libc.math cimport copysign, fabs, fabsf, sqrt, sqrtf
 
 from numpy import ndarray
 
@@ -39,14 +39,6 @@ cdef inline floating _abs(floating x) noexcept nogil:
         return fabsf(x)
     else:
         return fabs(x)
-
-
-cdef inline floating _copysign(floating x, floating y) noexcept nogil:
-    # copysignf for float: exact either way, without a trip through double.
-    if floating is float:
-        return copysignf(x, y)
-    else:
-        return copysign(x, y)
 
 
 cdef int _refuse_overlap(str name, const char **starts, const Py_ssize_t *sizes,
