@@ -334,9 +334,10 @@ def cumulative_pull(w, owed, step_size, alpha, l1, scratch, with_norm=False):
     """
     alpha, l1 = float(alpha), float(l1)
     scalar = not isinstance(step_size, np.ndarray)
+    # One Python float, rounded to w's dtype as it meets the arrays.
+    grow = float(step_size) * alpha * l1 if scalar else None
     if w.ndim == 1 and owed.ndim == 2 and _compiled(w, owed):
         if scalar:
-            grow = float(step_size) * alpha * l1
             return _ckernels.cumulative_pull(w, owed, grow, with_norm)
         if _compiled(w, step_size):
             return _ckernels.cumulative_pull_per_coordinate(
@@ -344,10 +345,7 @@ def cumulative_pull(w, owed, step_size, alpha, l1, scratch, with_norm=False):
             )
     work = _pull_work(w, scratch)
     pos, neg = owed[0], owed[1]
-    if scalar:
-        # One Python float, rounded to w's dtype as it meets the arrays.
-        grow = float(step_size) * alpha * l1
-    else:
+    if not scalar:
         grow = np.multiply(step_size, alpha, out=work[1])
         grow *= l1
     pos += grow
