@@ -27,9 +27,9 @@ cdef void _adam_loop(const floating[::1] grad, floating[::1] m, floating[::1] v,
             step_size[i] = s
             update[i] = mi * s
         else:
-            # m * rate in double, rounded, as numpy multiplies by the float64
-            # bias-corrected rate (scikit-learn's order); exact for float64.
-            update[i] = <floating>(<double>mi * rate) / den
+            # m * rate, then the division (scikit-learn's order), in the
+            # weights' type: the rate rounded to it once.
+            update[i] = (mi * r) / den
 
 
 cdef int _check_adam(const floating[::1] grad, floating[::1] m, floating[::1] v,
@@ -113,7 +113,7 @@ cdef void _adam_pass(const floating *grad, floating *m, floating *v, floating *u
     elif params == NULL:  # the update written
         for i in range(start, stop):
             den = _moments(grad[i], m, v, i, b1, b2, c1, c2, eps)
-            update[i] = <floating>(<double>m[i] * rate) / den
+            update[i] = (m[i] * r) / den
     elif by_step and step_size != NULL:
         for i in range(start, stop):
             g = grad[i] + params[i] * d if with_decay else grad[i]
@@ -130,11 +130,11 @@ cdef void _adam_pass(const floating *grad, floating *m, floating *v, floating *u
         for i in range(start, stop):
             g = grad[i] + params[i] * d
             den = _moments(g, m, v, i, b1, b2, c1, c2, eps)
-            params[i] = params[i] - <floating>(<double>m[i] * rate) / den
+            params[i] = params[i] - (m[i] * r) / den
     else:
         for i in range(start, stop):
             den = _moments(grad[i], m, v, i, b1, b2, c1, c2, eps)
-            params[i] = params[i] - <floating>(<double>m[i] * rate) / den
+            params[i] = params[i] - (m[i] * r) / den
 
 
 cdef char *_data_of(object a, bint single, Py_ssize_t n, str what) except NULL:

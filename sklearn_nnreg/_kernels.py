@@ -123,8 +123,8 @@ def adam(
 
     ``m <- beta_1 m + (1 - beta_1) grad``,
     ``v <- beta_2 v + (1 - beta_2) grad**2``,
-    ``update <- rate m / (sqrt(v) + epsilon)``, with ``rate`` multiplying in
-    float64 whatever the arrays' dtype.  When ``step_size`` (an array like the
+    ``update <- (m rate) / (sqrt(v) + epsilon)``, all in the arrays' dtype
+    (``rate`` rounded to it once: a float32 fit computes in float32).  When ``step_size`` (an array like the
     others) is given instead, ``step_size <- rate / (sqrt(v) + epsilon)`` in
     the arrays' dtype and ``update <- m step_size``: the styles that use the
     step size move every weight by that same step size, with one division
@@ -155,7 +155,7 @@ def adam(
         np.divide(rate, denominator, out=step_size)
         np.multiply(m, step_size, out=update)
         return
-    np.multiply(m, rate, out=update, dtype=np.float64)
+    np.multiply(m, rate, out=update)
     update /= denominator
 
 
