@@ -125,9 +125,10 @@ def adam(
     ``v <- beta_2 v + (1 - beta_2) grad**2``,
     ``update <- (m rate) / (sqrt(v) + epsilon)``, all in the arrays' dtype
     (``rate`` rounded to it once: a float32 fit computes in float32).  When
-    ``step_size`` (an array like the others) is given instead, ``step_size <- rate / (sqrt(v) + epsilon)`` in
-    the arrays' dtype and ``update <- m step_size``: the styles that use the
-    step size move every weight by that same step size, with one division
+    ``step_size`` (an array like the others) is given instead, ``step_size <-
+    rate / (sqrt(v) + epsilon)`` in the arrays' dtype and ``update <- m
+    step_size``: the styles that use the step size move every weight by that
+    same step size, with one division
     per weight instead of two.  ``denominator`` is scratch shaped like the
     others (numpy path only).
     """
