@@ -128,9 +128,8 @@ def adam(
     ``step_size`` (an array like the others) is given instead, ``step_size <-
     rate / (sqrt(v) + epsilon)`` in the arrays' dtype and ``update <- m
     step_size``: the styles that use the step size move every weight by that
-    same step size, with one division
-    per weight instead of two.  ``denominator`` is scratch shaped like the
-    others (numpy path only).
+    same step size.  ``denominator`` is scratch shaped like the others (numpy
+    path only).
     """
     beta_1, beta_2 = float(beta_1), float(beta_2)
     rate, epsilon = float(rate), float(epsilon)
