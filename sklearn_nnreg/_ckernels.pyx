@@ -67,6 +67,14 @@ cdef int _check_length(str name, str what, Py_ssize_t got,
     return 0
 
 
+cdef enum:
+    # What _pairwise_sum (_ckernels_penalties.pxi) adds up: the values, their
+    # magnitudes, their squares.
+    _VALUES = 0
+    _MAGNITUDES = 1
+    _SQUARES = 2
+
+
 # ------------------------------------------------------- bound arguments
 def memoryview_of(floating[::1] a):
     """A's typed memoryview, made once: passed again to a loop of this module,

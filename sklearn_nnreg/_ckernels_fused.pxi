@@ -165,3 +165,32 @@ cdef floating _after_pass(_Step *s, _After *f, floating *params) noexcept nogil:
         _after_block(s, f, start, min(<Py_ssize_t>_STEP_BLOCK, f.n - start), params)
         start = start + _STEP_BLOCK
     return 0
+
+
+# ------------------------------------- the decayed weights and their sum w**2
+cdef floating _decayed_square_sum(_Step *s, double decay, floating *step_size,
+                                  bint by_step, floating *params, Py_ssize_t start,
+                                  Py_ssize_t n) noexcept nogil:
+    """params[start:start + n] stepped by the optimizer's pass with the decay,
+    and the sum of their squares before the step (the L2 penalty of the
+    weights this step starts from), in numpy's pairwise order: the recursion
+    of ``_pairwise_sum`` down to subtrees of at most _STEP_BLOCK weights,
+    each summed while in cache and then stepped."""
+    cdef Py_ssize_t half
+    cdef floating total
+    if n <= _STEP_BLOCK:
+        total = _pairwise_sum(params + start, n, _SQUARES)
+        if s.adam:
+            _adam_pass(<floating *>s.grad, <floating *>s.m, <floating *>s.v,
+                       <floating *>s.update, step_size, by_step, params, start,
+                       start + n, True, decay, s.beta_1, s.beta_2, s.rate, s.epsilon)
+        else:
+            _sgd_pass(<floating *>s.grad, <floating *>s.m, <floating *>s.update,
+                      params, start, start + n, True, decay, s.rate, s.momentum,
+                      s.nesterov)
+        return total
+    half = n // 2
+    half = half - half % 8
+    total = _decayed_square_sum(s, decay, step_size, by_step, params, start, half)
+    return total + _decayed_square_sum(s, decay, step_size, by_step, params,
+                                       start + half, n - half)

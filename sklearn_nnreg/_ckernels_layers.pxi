@@ -78,7 +78,7 @@ def column_sums(const floating[:, ::1] d, floating[::1] out):
         raise ValueError("column_sums: delta has no rows")
     _check_rows("column_sums", "out", d, out)
     if d.shape[1] == 1:
-        out[0] = zero + _pairwise_sum(&d[0, 0], d.shape[0], False)
+        out[0] = zero + _pairwise_sum(&d[0, 0], d.shape[0], _VALUES)
         return
     with nogil:
         j = _sum_column_blocks(d, out, 0, _BLOCK)
@@ -143,28 +143,42 @@ cdef int _check_shape(str name, str what, Py_ssize_t rows, Py_ssize_t columns,
     return 0
 
 
-def delta_and_clip(const floating[:, ::1] output, const floating[:, ::1] Y,
-                   floating[:, ::1] delta, floating[:, ::1] clipped, double scale,
+def delta_and_pick(const floating[:, ::1] output, const floating[:, ::1] Y,
+                   floating[:, ::1] delta, floating[::1] picked, double scale,
                    bint with_scale, double low, double high):
-    """delta <- (output - Y) [* scale]; clipped <- min(max(output, low), high)
-    with np.maximum's and np.minimum's NaN (kept), in one pass."""
-    cdef Py_ssize_t r, k, n = output.shape[0], m = output.shape[1]
-    cdef floating o, c, s = <floating>scale, lo = <floating>low, hi = <floating>high
+    """delta <- (output - Y) [* scale]; then the outputs where Y is 1, clipped
+    to [low, high] with np.maximum's and np.minimum's NaN (kept), written
+    one after another, row by row, from picked's start.  Returns how many,
+    or -1 when some Y is neither 0 nor 1 (picked then holds nothing of use)."""
+    cdef Py_ssize_t r, k, count = 0, n = output.shape[0], m = output.shape[1]
+    cdef floating o, c, y, s = <floating>scale, lo = <floating>low, hi = <floating>high
+    cdef bint other = False
     cdef const char *starts[4]
     cdef Py_ssize_t sizes[4]
-    _check_shape("delta_and_clip", "Y", Y.shape[0], Y.shape[1], n, m)
-    _check_shape("delta_and_clip", "delta", delta.shape[0], delta.shape[1], n, m)
-    _check_shape("delta_and_clip", "clipped", clipped.shape[0], clipped.shape[1], n, m)
+    _check_shape("delta_and_pick", "Y", Y.shape[0], Y.shape[1], n, m)
+    _check_shape("delta_and_pick", "delta", delta.shape[0], delta.shape[1], n, m)
+    if picked.shape[0] < n * m:
+        raise ValueError(f"delta_and_pick: picked has length {picked.shape[0]}, "
+                         f"expected at least {n * m}")
     if n == 0 or m == 0:
-        return
+        return 0
     starts[:] = [<const char *>&output[0, 0], <const char *>&Y[0, 0],
-                 <const char *>&delta[0, 0], <const char *>&clipped[0, 0]]
-    sizes[:] = [n * m * sizeof(floating)] * 4
-    _refuse_overlap("delta_and_clip", starts, sizes, 4)
+                 <const char *>&delta[0, 0], <const char *>&picked[0]]
+    sizes[:] = [n * m * sizeof(floating)] * 3 + [picked.shape[0] * sizeof(floating)]
+    _refuse_overlap("delta_and_pick", starts, sizes, 4)
     with nogil, cython.boundscheck(False), cython.wraparound(False):
         for r in range(n):
             for k in range(m):
                 o = output[r, k]
                 delta[r, k] = (o - Y[r, k]) * s if with_scale else o - Y[r, k]
-                c = o if (o >= lo or o != o) else lo
-                clipped[r, k] = c if (c <= hi or c != c) else hi
+        for r in range(n):
+            for k in range(m):
+                y = Y[r, k]
+                if y == 1:
+                    o = output[r, k]
+                    c = o if (o >= lo or o != o) else lo
+                    picked[count] = c if (c <= hi or c != c) else hi
+                    count = count + 1
+                elif y != 0:
+                    other = True
+    return -1 if other else count

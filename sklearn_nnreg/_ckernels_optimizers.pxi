@@ -162,6 +162,14 @@ cdef Py_ssize_t _bound_length(str name, grad, Py_ssize_t n_decay,
     return n
 
 
+cdef int _check_square_norm(str name, bint square_norm, bint with_decay) except -1:
+    """The sum of squares is taken over the decayed weights: it needs a decay."""
+    if square_norm and not with_decay:
+        raise ValueError(f"{name}: square_norm sums the decayed weights; bind "
+                         "with a decay, or with square_norm=False")
+    return 0
+
+
 cdef class BoundAdam:
     """Adam's step of one fit, its arrays and constants bound once.
 
@@ -177,7 +185,11 @@ cdef class BoundAdam:
     the penalized prefix) each of those k weights gets it right after its
     update, in the same pass: adam's step sizes are computed there and not
     written (``step_size`` must be None), and ``step`` returns the new
-    ``sum |params[:k]|`` when the after-step computes it.
+    ``sum |params[:k]|`` when the after-step computes it.  With
+    ``square_norm`` (and a decay), ``step`` returns the sum of
+    ``params[:n_decay]**2`` before the step instead, in numpy's pairwise
+    order: the L2 penalty of the weights the step starts from, summed in the
+    same pass.
     """
 
     cdef object arrays  # holds the arrays: the pointers below stay valid
@@ -187,14 +199,15 @@ cdef class BoundAdam:
     cdef char *update
     cdef char *step_size
     cdef char *params
-    cdef bint single, with_decay
+    cdef bint single, with_decay, with_square_norm
     cdef Py_ssize_t n, n_decay
     cdef double decay, beta_1, beta_2, epsilon
     cdef _After after
 
     def __init__(self, grad, m, v, update, step_size, params, Py_ssize_t n_decay,
                  bint with_decay, double decay, double beta_1, double beta_2,
-                 double epsilon, BoundL1Step after_step=None):
+                 double epsilon, BoundL1Step after_step=None,
+                 bint square_norm=False):
         cdef const char *starts[8]
         cdef Py_ssize_t sizes[8]
         cdef int count = 4, k
@@ -218,13 +231,16 @@ cdef class BoundAdam:
                     self.n, starts, sizes, &count)
         _check_after_fits(&self.after, "BoundAdam", step_size is not None,
                           with_decay, n_decay)
+        _check_square_norm("BoundAdam", square_norm, with_decay)
         _refuse_overlap("BoundAdam", starts, sizes, count)
         self.n_decay, self.with_decay, self.decay = n_decay, with_decay, decay
+        self.with_square_norm = square_norm
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
     def step(self, double rate):
         """One step at the bias-corrected rate ``rate``; the after-step's
-        new ``sum |w|`` when it computes one, else None."""
+        new ``sum |w|`` when it computes one, the decayed weights' sum of
+        squares before the step with ``square_norm``, else None."""
         cdef double norm
         if self.single:
             with nogil:
@@ -232,7 +248,7 @@ cdef class BoundAdam:
         else:
             with nogil:
                 norm = _bound_adam_pass(self, rate, <double>0)
-        return norm if self.after.with_norm else None
+        return norm if self.after.with_norm or self.with_square_norm else None
 
 
 cdef floating _bound_adam_pass(BoundAdam bound, double rate,
@@ -255,6 +271,12 @@ cdef floating _bound_adam_pass(BoundAdam bound, double rate,
         s.beta_1, s.beta_2, s.epsilon = bound.beta_1, bound.beta_2, bound.epsilon
         norm = _after_pass(&s, &bound.after, params)
         cut = bound.after.n
+    elif cut and bound.with_square_norm:
+        s.adam, s.rate, s.grad, s.m, s.v = True, rate, bound.grad, bound.m, bound.v
+        s.update = bound.update
+        s.beta_1, s.beta_2, s.epsilon = bound.beta_1, bound.beta_2, bound.epsilon
+        norm = _decayed_square_sum(&s, bound.decay, step_size, by_step, params, 0,
+                                   cut)
     elif cut:
         _adam_pass(grad, m, v, update, step_size, by_step, params, 0, cut, True,
                    bound.decay, bound.beta_1, bound.beta_2, rate, bound.epsilon)
@@ -358,7 +380,9 @@ cdef class BoundSGD:
     ``params -= update`` (``update`` is then not written, but with
     heavy-ball momentum, which holds it there between two loops).  With an
     ``after_step``, as ``BoundAdam``: ``step(rate, step_size)`` gives it the
-    scalar step size and returns its new ``sum |w|`` (or None).
+    scalar step size and returns its new ``sum |w|`` (or None).  With
+    ``square_norm``, as ``BoundAdam``: ``step`` returns the decayed weights'
+    sum of squares before the step.
     """
 
     cdef object arrays  # holds the arrays: the pointers below stay valid
@@ -366,14 +390,14 @@ cdef class BoundSGD:
     cdef char *velocity
     cdef char *update
     cdef char *params
-    cdef bint single, with_decay, nesterov
+    cdef bint single, with_decay, nesterov, with_square_norm
     cdef Py_ssize_t n, n_decay
     cdef double decay, momentum
     cdef _After after
 
     def __init__(self, grad, velocity, update, params, Py_ssize_t n_decay,
                  bint with_decay, double decay, double momentum, bint nesterov,
-                 BoundL1Step after_step=None):
+                 BoundL1Step after_step=None, bint square_norm=False):
         cdef const char *starts[6]
         cdef Py_ssize_t sizes[6]
         cdef int count = 0, k
@@ -399,14 +423,17 @@ cdef class BoundSGD:
         _bind_after(&self.after, after_step, "BoundSGD", self.single, self.params,
                     self.n, starts, sizes, &count)
         _check_after_fits(&self.after, "BoundSGD", False, with_decay, n_decay)
+        _check_square_norm("BoundSGD", square_norm, with_decay)
         _refuse_overlap("BoundSGD", starts, sizes, count)
         self.n_decay, self.with_decay, self.decay = n_decay, with_decay, decay
+        self.with_square_norm = square_norm
         self.momentum, self.nesterov = momentum, nesterov
 
     def step(self, double rate, double step_size=0.0):
         """One step at the learning rate ``rate`` (the after-step's step size
         ``step_size``); the after-step's new ``sum |w|`` when it computes
-        one, else None."""
+        one, the decayed weights' sum of squares before the step with
+        ``square_norm``, else None."""
         cdef double norm
         with nogil:
             if self.after.kind != _AFTER_NONE:
@@ -415,7 +442,7 @@ cdef class BoundSGD:
                 norm = _bound_sgd_pass(self, rate, <float>0)
             else:
                 norm = _bound_sgd_pass(self, rate, <double>0)
-        return norm if self.after.with_norm else None
+        return norm if self.after.with_norm or self.with_square_norm else None
 
 
 cdef floating _bound_sgd_pass(BoundSGD bound, double rate,
@@ -435,6 +462,11 @@ cdef floating _bound_sgd_pass(BoundSGD bound, double rate,
         s.momentum = bound.momentum
         norm = _after_pass(&s, &bound.after, params)
         cut = bound.after.n
+    elif cut and bound.with_square_norm:
+        s.adam, s.nesterov, s.rate = False, bound.nesterov, rate
+        s.grad, s.m, s.update = bound.grad, bound.velocity, bound.update
+        s.momentum = bound.momentum
+        norm = _decayed_square_sum(&s, bound.decay, NULL, False, params, 0, cut)
     elif cut:
         _sgd_pass(grad, velocity, update, params, 0, cut, True, bound.decay, rate,
                   bound.momentum, bound.nesterov)

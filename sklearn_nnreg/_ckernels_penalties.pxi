@@ -236,51 +236,54 @@ cdef object _norm_if(bint with_norm, const floating[::1] w):
     return _pairwise_abs_sum(&w[0], w.shape[0])
 
 
-cdef inline floating _term(floating x, bint absolute) noexcept nogil:
-    return _abs(x) if absolute else x
+cdef inline floating _term(floating x, int kind) noexcept nogil:
+    if kind == _MAGNITUDES:
+        return _abs(x)
+    if kind == _SQUARES:
+        return x * x
+    return x
 
 
-cdef floating _pairwise_sum(const floating *a, Py_ssize_t n,
-                            bint absolute) noexcept nogil:
-    """sum a[:n] (of |a[:n]| if ``absolute``) in numpy's pairwise order (its
-    add.reduce of a contiguous array): blocks of at most 128 summed with 8
-    accumulators, the halves (cut at a multiple of 8) added recursively.
-    numpy's reduction starts from its identity, +0: a caller that needs a
-    sum of zeros to be +0 as numpy's adds the result to 0 (not needed for
-    |a|, never -0)."""
+cdef floating _pairwise_sum(const floating *a, Py_ssize_t n, int kind) noexcept nogil:
+    """sum a[:n] (of |a[:n]| or a[:n]**2 for ``kind`` _MAGNITUDES or _SQUARES)
+    in numpy's pairwise order (its add.reduce of a contiguous array, of
+    np.abs(a) or a * a): blocks of at most 128 summed with 8 accumulators,
+    the halves (cut at a multiple of 8) added recursively.  numpy's
+    reduction starts from its identity, +0: a caller that needs a sum of
+    zeros to be +0 as numpy's adds the result to 0 (not needed for |a| or
+    a**2, never -0)."""
     cdef floating r0, r1, r2, r3, r4, r5, r6, r7, res
     cdef Py_ssize_t i, half
     if n < 8:
         res = 0
         for i in range(n):
-            res = res + _term(a[i], absolute)
+            res = res + _term(a[i], kind)
         return res
     if n <= 128:
-        r0 = _term(a[0], absolute); r1 = _term(a[1], absolute)
-        r2 = _term(a[2], absolute); r3 = _term(a[3], absolute)
-        r4 = _term(a[4], absolute); r5 = _term(a[5], absolute)
-        r6 = _term(a[6], absolute); r7 = _term(a[7], absolute)
+        r0 = _term(a[0], kind); r1 = _term(a[1], kind)
+        r2 = _term(a[2], kind); r3 = _term(a[3], kind)
+        r4 = _term(a[4], kind); r5 = _term(a[5], kind)
+        r6 = _term(a[6], kind); r7 = _term(a[7], kind)
         i = 8
         while i < n - (n % 8):
-            r0 = r0 + _term(a[i], absolute); r1 = r1 + _term(a[i + 1], absolute)
-            r2 = r2 + _term(a[i + 2], absolute); r3 = r3 + _term(a[i + 3], absolute)
-            r4 = r4 + _term(a[i + 4], absolute); r5 = r5 + _term(a[i + 5], absolute)
-            r6 = r6 + _term(a[i + 6], absolute); r7 = r7 + _term(a[i + 7], absolute)
+            r0 = r0 + _term(a[i], kind); r1 = r1 + _term(a[i + 1], kind)
+            r2 = r2 + _term(a[i + 2], kind); r3 = r3 + _term(a[i + 3], kind)
+            r4 = r4 + _term(a[i + 4], kind); r5 = r5 + _term(a[i + 5], kind)
+            r6 = r6 + _term(a[i + 6], kind); r7 = r7 + _term(a[i + 7], kind)
             i = i + 8
         res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
         while i < n:
-            res = res + _term(a[i], absolute)
+            res = res + _term(a[i], kind)
             i = i + 1
         return res
     half = n // 2
     half = half - half % 8
-    return (_pairwise_sum(a, half, absolute)
-            + _pairwise_sum(a + half, n - half, absolute))
+    return _pairwise_sum(a, half, kind) + _pairwise_sum(a + half, n - half, kind)
 
 
 cdef inline floating _pairwise_abs_sum(const floating *a, Py_ssize_t n) noexcept nogil:
     """sum |a[:n]| in numpy's pairwise order (see ``_pairwise_sum``)."""
-    return _pairwise_sum(a, n, True)
+    return _pairwise_sum(a, n, _MAGNITUDES)
 
 
 def abs_sum(const floating[::1] w):
@@ -289,6 +292,15 @@ def abs_sum(const floating[::1] w):
     if w.shape[0]:
         with nogil:
             total = _pairwise_abs_sum(&w[0], w.shape[0])
+    return total
+
+
+def square_sum(const floating[::1] w):
+    """sum w**2, bit for bit as numpy's add.reduce(w * w) (in w's type)."""
+    cdef floating total = 0
+    if w.shape[0]:
+        with nogil:
+            total = _pairwise_sum(&w[0], w.shape[0], _SQUARES)
     return total
 
 

@@ -179,15 +179,21 @@ class SoftmaxLogLoss(_LogLoss, _Softmax):
         return float(np.dot(weights, scratch).sum())
 
     def delta_and_mean_loss(self, output, Y, delta, scratch):
-        # The delta, its division by n and the clipping in one pass when
-        # compiled: the same operations as output_delta and mean_loss.
+        # The delta with its division by n, and the true classes' clipped
+        # probabilities, in one pass when compiled.  With one-hot targets
+        # only those terms are not 0 * log(p): one log per sample, not per
+        # class (other targets take mean_loss, every term).
         n = output.shape[0]
         low, high = _CLIP[scratch.dtype.char]
-        _kernels.delta_and_clip(
-            output, Y, delta, scratch, 1.0 / n if n > 1 else None, low, high
+        picked = scratch.reshape(-1)
+        count = _kernels.delta_and_pick(
+            output, Y, delta, picked, 1.0 / n if n > 1 else None, low, high
         )
-        np.log(scratch, out=scratch)
-        return -float(np.vdot(scratch, Y)) / n
+        if count < 0:
+            return self.mean_loss(output, Y, scratch)
+        values = picked[:count]
+        np.log(values, out=values)
+        return -float(np.add.reduce(values)) / n
 
 
 class LogisticLogLoss(_LogLoss, _Logistic):

@@ -221,6 +221,19 @@ def abs_sum(w, scratch=None):
     return float(np.add.reduce(np.abs(w, out=scratch)))
 
 
+def square_sum(w, scratch=None):
+    """``sum w**2`` (a float), as numpy's ``add.reduce(w * w)`` sums it.
+
+    The compiled loop adds in numpy's pairwise order in one pass (as
+    :func:`abs_sum`); the numpy path writes ``w * w`` into ``scratch`` (an
+    array like w, or None: a new one).  Unlike a BLAS dot product, the
+    order of the sum is numpy's, whatever the BLAS and its threads.
+    """
+    if w.ndim == 1 and _compiled(w):
+        return float(_ckernels.square_sum(w))
+    return float(np.add.reduce(np.multiply(w, w, out=scratch)))
+
+
 def axpy(y, alpha, x, scratch=None):
     """``y <- y + alpha * x`` in place; ``scratch`` (numpy path) is like x."""
     alpha = float(alpha)
@@ -412,7 +425,7 @@ def _bindable(*arrays):
 
 def bind_adam(
     grad, m, v, update, step_size, params, n_decay, decay, betas, epsilon,
-    after_step=None,
+    after_step=None, square_norm=False,
 ):  # fmt: skip
     """Adam's compiled step bound to one fit's arrays (``_ckernels.BoundAdam``),
     or None when the numpy path must run (compiled loops off or not built,
@@ -428,6 +441,11 @@ def bind_adam(
     then run on each of those weights right after its update, with its step
     size (not written: ``step_size`` must be None); ``step`` returns what
     the after-step's ``step`` returns (the new ``sum |w|``, or None).
+
+    With ``square_norm`` (and a decay), ``step`` returns the sum of
+    ``params[:n_decay]**2`` before the step, as :func:`square_sum` sums it,
+    taken in the same pass: the L2 penalty of the weights the step starts
+    from.
     """
     if not _bindable(grad, m, v, update, step_size, params):
         return None
@@ -436,13 +454,13 @@ def bind_adam(
     return _ckernels.BoundAdam(
         grad, m, v, update, step_size, params, int(n_decay), with_decay,
         float(decay) if with_decay else 0.0, beta_1, beta_2, float(epsilon),
-        after_step,
+        after_step, bool(square_norm),
     )  # fmt: skip
 
 
 def bind_sgd(
     grad, velocity, update, params, n_decay, decay, momentum, nesterov,
-    after_step=None,
+    after_step=None, square_norm=False,
 ):  # fmt: skip
     """sgd's compiled step bound to one fit's arrays (``_ckernels.BoundSGD``),
     or None when the numpy path must run (as :func:`bind_adam`).
@@ -455,7 +473,9 @@ def bind_sgd(
     the update from params last (``update`` is then written only with
     heavy-ball momentum, as scratch).  With ``after_step`` (as
     :func:`bind_adam`), ``step(rate, step_size)`` takes sgd's scalar step
-    size for it and returns what its ``step`` returns.
+    size for it and returns what its ``step`` returns.  With ``square_norm``
+    (as :func:`bind_adam`), ``step`` returns the sum of squares of the
+    decayed weights before the step.
     """
     if not _bindable(grad, velocity, update, params):
         return None
@@ -463,7 +483,7 @@ def bind_sgd(
     return _ckernels.BoundSGD(
         grad, velocity, update, params, int(n_decay), with_decay,
         float(decay) if with_decay else 0.0, float(momentum), bool(nesterov),
-        after_step,
+        after_step, bool(square_norm),
     )  # fmt: skip
 
 
@@ -482,20 +502,35 @@ def subtract_row_max(z, zt, rows):
     z -= rows
 
 
-def delta_and_clip(output, Y, delta, clipped, scale, low, high):
-    """``delta <- output - Y``, then ``delta *= scale`` unless ``scale`` is
-    None, and ``clipped <- minimum(maximum(output, low), high)``: the log
-    loss's output delta and clipped probabilities, in one pass when compiled.
-    ``low`` and ``high`` are exact in the arrays' type."""
-    if output.ndim == 2 and _compiled(output, Y, delta, clipped):
+def delta_and_pick(output, Y, delta, picked, scale, low, high):
+    """The log loss's output delta and the probabilities it takes the log of.
+
+    ``delta <- output - Y``, then ``delta *= scale`` unless ``scale`` is
+    None.  Where Y is 1, the outputs clipped to ``[low, high]`` (``low``
+    and ``high`` exact in the arrays' type) are written one after another,
+    row by row, from the start of ``picked`` (1-d, at least ``output.size``
+    long); returns how many, or -1 when some Y is neither 0 nor 1.  One-hot
+    targets need only these: every other term of the loss is 0 * log(p).
+    """
+    if output.ndim == 2 and _compiled(output, Y, delta, picked):
         with_scale = scale is not None
-        _ckernels.delta_and_clip(
-            output, Y, delta, clipped, float(scale) if with_scale else 1.0,
+        return _ckernels.delta_and_pick(
+            output, Y, delta, picked, float(scale) if with_scale else 1.0,
             with_scale, float(low), float(high),
         )  # fmt: skip
-        return
+    if len(picked) < output.size:
+        raise ValueError(
+            f"delta_and_pick: picked has length {len(picked)}, "
+            f"expected at least {output.size}"
+        )
     np.subtract(output, Y, out=delta)
     if scale is not None:
         delta *= scale
-    np.maximum(output, low, out=clipped)
-    np.minimum(clipped, high, out=clipped)
+    true = Y == 1
+    count = int(np.count_nonzero(true))
+    if count + np.count_nonzero(Y == 0) != Y.size:
+        return -1
+    values = picked[:count]
+    np.maximum(output[true], low, out=values)
+    np.minimum(values, high, out=values)
+    return count

@@ -70,8 +70,9 @@ class SGD:
         return lr / (1.0 - self.momentum) if self.momentum < 1 else lr
 
     def bind_step(
-        self, grad, update, need_step_size, params=None, decay=None, after_step=None
-    ):
+        self, grad, update, need_step_size, params=None, decay=None, after_step=None,
+        square_norm=False,
+    ):  # fmt: skip
         """:meth:`direction` on these arrays, bound once (compiled), or None.
 
         The same contract as :meth:`Adam.bind_step`: a function of no
@@ -80,13 +81,14 @@ class SGD:
         :meth:`direction` returns; with ``params`` it also adds the decay
         first and subtracts the update from ``params`` last, and runs
         ``after_step`` with that step size (the function then returns what
-        it returns).  The velocity is bound: bind again after
-        :meth:`set_state`.
+        it returns), or with ``square_norm`` returns the decayed weights'
+        sum of squares before the step.  The velocity is bound: bind again
+        after :meth:`set_state`.
         """
         n_decay, coefficient = decay if decay is not None else (0, None)
         kernel = _kernels.bind_sgd(
             grad, self.velocity, update, params, n_decay, coefficient,
-            self.momentum, self.nesterov, after_step,
+            self.momentum, self.nesterov, after_step, square_norm,
         )  # fmt: skip
         if kernel is None:
             return None
@@ -105,7 +107,9 @@ class SGD:
             lr = optimizer.learning_rate
             return kernel_step(lr, lr / denominator if steady else lr)
 
-        return step if after_step is None else step_with_after_step
+        if after_step is None and not square_norm:
+            return step
+        return step_with_after_step
 
     def iteration_ends(self, time_step):
         if self.schedule == "invscaling":
@@ -199,8 +203,9 @@ class Adam:
         return self._step_size
 
     def bind_step(
-        self, grad, update, need_step_size, params=None, decay=None, after_step=None
-    ):
+        self, grad, update, need_step_size, params=None, decay=None, after_step=None,
+        square_norm=False,
+    ):  # fmt: skip
         """:meth:`direction` on these arrays, bound once (compiled), or None.
 
         Returns a function of no arguments that takes the step and returns
@@ -214,15 +219,17 @@ class Adam:
         here: an operator on the moved weights that the compiled pass runs,
         as ``_kernels.bind_adam`` says) is given each weight's step size in
         the pass; the function then returns what it returns instead of the
-        step size, which is not written.  The state's arrays are bound: bind
-        again after :meth:`set_state`.
+        step size, which is not written.  With ``square_norm`` (and a decay)
+        it returns the decayed weights' sum of squares before the step
+        instead (see ``_kernels.bind_adam``).  The state's arrays are bound:
+        bind again after :meth:`set_state`.
         """
         with_step = need_step_size and after_step is None
         step_size = self._step_size_array() if with_step else None
         n_decay, coefficient = decay if decay is not None else (0, None)
         kernel = _kernels.bind_adam(
             grad, self.m, self.v, update, step_size, params, n_decay, coefficient,
-            (self.beta_1, self.beta_2), self.epsilon, after_step,
+            (self.beta_1, self.beta_2), self.epsilon, after_step, square_norm,
         )  # fmt: skip
         if kernel is None:
             return None
@@ -235,7 +242,9 @@ class Adam:
         def step_with_after_step():
             return kernel_step(next_rate())
 
-        return step if after_step is None else step_with_after_step
+        if after_step is None and not square_norm:
+            return step
+        return step_with_after_step
 
     def iteration_ends(self, time_step):
         pass

@@ -64,12 +64,14 @@ class Penalty:
         """Whether the penalty has a part whose prox gives exact zeros."""
         return bool(self.l1 or self.group)
 
-    def value(self, w, scratch=None, l1_norm=None):
+    def value(self, w, scratch=None, l1_norm=None, square_norm=None):
         """The penalty R(w).
 
         ``scratch``, an array shaped like ``w`` (or None: a new one), holds
-        ``|w|`` for the L1 part.  ``l1_norm``, when given, is ``sum |w|``
-        already computed (by the style's last step), used as is.
+        ``|w|`` or ``w**2`` on the numpy path.  ``l1_norm`` and
+        ``square_norm``, when given, are ``sum |w|`` and ``sum w**2``
+        already computed (by the style's last step, by the optimizer's
+        pass), used as they are.
         """
         total = 0.0
         if self.l1:
@@ -77,7 +79,9 @@ class Penalty:
                 l1_norm = _kernels.abs_sum(w, scratch)
             total += self.l1 * l1_norm
         if self.l2:
-            total += self.l2 * 0.5 * float(np.dot(w, w))
+            if square_norm is None:
+                square_norm = _kernels.square_sum(w, scratch)
+            total += self.l2 * 0.5 * square_norm
         return total
 
     def add_gradient(self, w, out, scale, scratch=None):

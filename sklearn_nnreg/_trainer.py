@@ -93,6 +93,12 @@ class StochasticTrainer:
         # (in ``_bind``): ``flat``, ``grad`` and ``update`` never change.
         style, (pen_slice, w, g, d) = self.style, self._penalized
         loss = self.network.loss_gradient(flat, Xb, Yb, swb, grad)
+        if self._fuses_value:
+            # The whole step in one pass, which also sums w**2 of the weights
+            # it starts from: this step's (L2) penalty, without a pass of its
+            # own.
+            value = self.penalty.value(w, square_norm=self._fused_step())
+            return loss + style.alpha * value
         if self._records_objective:
             # The L1 norm of w, if the last step's after_step computed it.
             value = self.penalty.value(w, self._value_scratch, self._l1_norm)
@@ -128,6 +134,7 @@ class StochasticTrainer:
             np.empty_like(flat[pen]) if self._records_objective else None
         )
         self._fused_step, self._fuses_after_step = None, False
+        self._fuses_value = False
         decay = style.gradient_decay()
         if decay is not NotImplemented and not style.changes_update:
             self._bind_fused_step(flat, grad, update, decay)
@@ -139,15 +146,24 @@ class StochasticTrainer:
         """The optimizer bound with the decay before it and ``flat -=
         update`` after it, and with the style's after-step in the same pass
         when the style offers it as an operator (``bound_after_step``) and
-        adds no decay before it (the bound passes fuse one or the other)."""
+        adds no decay before it (the bound passes fuse one or the other).
+        With a decay (an L2 penalty), no after-step and a penalty value to
+        record, the pass also sums the squares of the weights it decays."""
         style, w = self.style, self._penalized[1]
-        after = style.bound_after_step(w) if decay is None else None
-        decay = None if decay is None else (w.shape[0], decay)
-        if after is not None and after is not NotImplemented:
-            self._fused_step = self.optimizer.bind_step(
-                grad, update, False, flat, decay, after_step=after
-            )
-            self._fuses_after_step = self._fused_step is not None
+        if decay is not None:
+            decay = (w.shape[0], decay)
+            if self._records_objective and style.bound_after_step(w) is None:
+                self._fused_step = self.optimizer.bind_step(
+                    grad, update, False, flat, decay, square_norm=True
+                )
+                self._fuses_value = self._fused_step is not None
+        else:
+            after = style.bound_after_step(w)
+            if after is not None and after is not NotImplemented:
+                self._fused_step = self.optimizer.bind_step(
+                    grad, update, False, flat, decay, after_step=after
+                )
+                self._fuses_after_step = self._fused_step is not None
         if self._fused_step is None:
             self._fused_step = self.optimizer.bind_step(
                 grad, update, style.needs_step_size, flat, decay

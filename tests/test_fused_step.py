@@ -320,37 +320,74 @@ def test_delta_and_mean_loss_is_bitwise_the_numpy_path(n, dtype):
     with np.errstate(all="ignore"):
         output = np.abs(outputs(rng, dtype))[-n:] / 10  # NaN, inf, 0 and > 1
     output[-1, :2] = [1.0, 1e-30]  # clipped to 1 - eps and eps
-    Y = np.eye(10, dtype=dtype)[rng.integers(0, 10, n)]
+    labels = rng.integers(0, 10, n)
+    labels[-1] = 1  # the true class of the last row is clipped to eps
+    Y = np.eye(10, dtype=dtype)[labels]
     results = []
     for compiled in (True, False):
-        delta, scratch = np.empty_like(output), np.empty_like(output)
+        delta, scratch = np.empty_like(output), np.zeros_like(output)
         with _kernels.use_compiled(compiled), np.errstate(all="ignore"):
             loss = SoftmaxLogLoss().delta_and_mean_loss(output, Y, delta, scratch)
         results.append((delta, scratch, loss))
     (d1, s1, l1), (d2, s2, l2) = results
     assert_same_bits(d1, d2)
-    assert_same_bits(s1, s2)
+    assert_same_bits(s1, s2)  # the logs of the true classes, then zeros
     assert l1 == l2 or (np.isnan(l1) and np.isnan(l2))
     finite = np.isfinite(output[-1])
     expected = (output[-1] - Y[-1]) / (n if n > 1 else 1)
     np.testing.assert_allclose(d1[-1][finite], expected[finite], rtol=1e-6)
+    # One log per row, of its true class's clipped probability.
+    eps = np.finfo(dtype).eps
+    true = np.clip(output[np.arange(n), labels], eps, 1 - eps)
+    with np.errstate(all="ignore"):
+        assert_same_bits(s1.ravel()[:n], np.log(true))
+    assert not s1.ravel()[n:].any()
+    if np.isfinite(true).all():
+        assert l1 == pytest.approx(-np.log(true.astype(float)).mean(), rel=1e-6)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_the_log_loss_of_targets_not_one_hot_takes_every_term(dtype):
+    """Targets other than 0 and 1 (label smoothing, say) fall back to every
+    class's term, -sum_k t_k log(p_k) / n, on both paths."""
+    from sklearn_nnreg._heads import SoftmaxLogLoss
+
+    rng = np.random.default_rng(4)
+    output = rng.dirichlet(np.ones(4), 9).astype(dtype)
+    Y = rng.dirichlet(np.ones(4), 9).astype(dtype)
+    losses = []
+    for compiled in (True, False):
+        delta, scratch = np.empty_like(output), np.empty_like(output)
+        with _kernels.use_compiled(compiled):
+            losses.append(
+                SoftmaxLogLoss().delta_and_mean_loss(output, Y, delta, scratch)
+            )
+        np.testing.assert_allclose(delta, (output - Y) / 9, rtol=1e-6)
+    expected = -(Y.astype(float) * np.log(output.astype(float))).sum() / 9
+    assert losses[0] == losses[1] == pytest.approx(expected, rel=1e-5)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_the_head_loops_refuse_mismatched_and_shared_arrays(dtype):
     a = np.zeros((4, 3), dtype)
+    picked = np.zeros(12, dtype)
     with pytest.raises(ValueError, match=r"delta has shape \(4, 2\), expected"):
-        _kernels.delta_and_clip(
-            a, a.copy(), np.zeros((4, 2), dtype), a.copy(), None, 0.1, 0.9
+        _kernels.delta_and_pick(
+            a, a.copy(), np.zeros((4, 2), dtype), picked, None, 0.1, 0.9
         )
+    with pytest.raises(ValueError, match="picked has length 11, expected at least"):
+        _kernels.delta_and_pick(a, a.copy(), a.copy(), picked[:11], None, 0.1, 0.9)
     with pytest.raises(ValueError, match="share memory"):
-        _kernels.delta_and_clip(a, a.copy(), a, a.copy(), None, 0.1, 0.9)
+        _kernels.delta_and_pick(a, a.copy(), a, picked, None, 0.1, 0.9)
     # A strided output takes the numpy path (the same answer).
     wide = np.arange(24, dtype=dtype).reshape(4, 6) / 30
-    delta, clipped = np.empty((4, 3), dtype), np.empty((4, 3), dtype)
-    _kernels.delta_and_clip(wide[:, ::2], a, delta, clipped, 0.5, 0.1, 0.5)
-    np.testing.assert_array_equal(delta, wide[:, ::2] * dtype(0.5))
-    np.testing.assert_array_equal(clipped, np.clip(wide[:, ::2], 0.1, 0.5))
+    Y = np.eye(3, dtype=dtype)[[0, 2, 1, 1]]
+    delta = np.empty((4, 3), dtype)
+    count = _kernels.delta_and_pick(wide[:, ::2], Y, delta, picked, 0.5, 0.1, 0.5)
+    np.testing.assert_array_equal(delta, (wide[:, ::2] - Y) * dtype(0.5))
+    assert count == 4
+    true = wide[:, ::2][np.arange(4), [0, 2, 1, 1]]
+    np.testing.assert_array_equal(picked[:4], np.clip(true, 0.1, 0.5))
 
 
 def test_a_style_that_writes_its_own_hooks_is_never_fused_past():

@@ -359,9 +359,14 @@ def _wrapper_calls(n=12, rows=3):
             lambda w, owed, h: _kernels.cumulative_pull(w, owed, h, 0.5, 0.3, []),
             [f(n), np.abs(f(2, n)) * 0.1, np.abs(f(n))],
         ),
-        "delta_and_clip": (
-            lambda o, y, d, c: _kernels.delta_and_clip(o, y, d, c, 0.25, 0.1, 0.9),
-            [np.abs(f(rows, n)) / 2, f(rows, n), f(rows, n), f(rows, n)],
+        "delta_and_pick": (
+            lambda o, y, d, p: _kernels.delta_and_pick(o, y, d, p, 0.25, 0.1, 0.9),
+            [
+                np.abs(f(rows, n)) / 2,
+                (f(rows, n) > 0).astype(float),
+                f(rows, n),
+                f(rows * n),
+            ],
         ),
     }
 
