@@ -121,15 +121,25 @@ def subtract_row_max(floating[:, ::1] z):
     differ, which z - max and exp(z - max) do not show)."""
     cdef Py_ssize_t r, k
     cdef floating top, x
+    cdef bint unordered
     if z.shape[1] == 0:
         return
     with nogil, cython.boundscheck(False), cython.wraparound(False):
         for r in range(z.shape[0]):
+            # The larger of each pair as a max instruction, no branch (a
+            # branch on random rows mispredicts about once a row); a NaN,
+            # which that skips, is looked for after.
             top = z[r, 0]
+            unordered = top != top
             for k in range(1, z.shape[1]):
                 x = z[r, k]
-                if not (top >= x or top != top):  # np.maximum(top, x)
-                    top = x
+                unordered = unordered | (x != x)
+                top = x if x > top else top
+            if unordered:  # np.maximum keeps the first NaN it meets
+                for k in range(z.shape[1]):
+                    if z[r, k] != z[r, k]:
+                        top = z[r, k]
+                        break
             for k in range(z.shape[1]):
                 z[r, k] = z[r, k] - top
 

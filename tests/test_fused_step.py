@@ -287,6 +287,12 @@ def outputs(rng, dtype, n=37, k=10):
     z = rng.standard_normal((n, k)) * 3
     z[0, 3], z[1, :2], z[2, 5], z[3, :] = np.nan, [np.inf, -np.inf], -np.inf, -np.inf
     z[4, :3], z[5, :] = [0.0, -0.0, 0.0], 1.5
+    # NaNs of both signs, first, last, after +inf: the first one met wins.
+    z[6, [0, 7]], z[7, 9], z[8, [2, 6, 8]] = (
+        [-np.nan, np.nan],
+        np.nan,
+        [np.inf, -np.nan, np.nan],
+    )
     return z.astype(dtype)
 
 
@@ -308,7 +314,11 @@ def test_softmax_shift_and_whole_softmax_are_bitwise_the_numpy_path(dtype):
     for got, want in zip(*results, strict=True):
         assert_same_bits(got, want)
     assert np.isnan(results[0][0][[0, 1, 3]]).any(axis=1).all()  # NaN row, inf rows
-    assert np.all(results[0][0][6:].max(axis=1) == 0)
+    assert np.isnan(results[0][0][6:9]).all()
+    # Rows 6 and 8 meet -NaN first, row 7 +NaN: the finite values minus it.
+    finite = np.isfinite(z[6:9])
+    assert (np.signbit(results[0][0][6:9])[finite] == [1] * 8 + [0] * 9 + [1] * 7).all()
+    assert np.all(results[0][0][9:].max(axis=1) == 0)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
