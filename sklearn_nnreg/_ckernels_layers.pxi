@@ -162,7 +162,10 @@ def delta_and_pick(const floating[:, ::1] output, const floating[:, ::1] Y,
     or -1 when some Y is neither 0 nor 1 (picked then holds nothing of use)."""
     cdef Py_ssize_t r, k, count = 0, n = output.shape[0], m = output.shape[1]
     cdef floating o, c, y, s = <floating>scale, lo = <floating>low, hi = <floating>high
-    cdef bint other = False
+    cdef Py_ssize_t i, one, ones, at, others
+    cdef const floating *po
+    cdef const floating *py
+    cdef floating *pd
     cdef const char *starts[4]
     cdef Py_ssize_t sizes[4]
     _check_shape("delta_and_pick", "Y", Y.shape[0], Y.shape[1], n, m)
@@ -177,18 +180,34 @@ def delta_and_pick(const floating[:, ::1] output, const floating[:, ::1] Y,
     sizes[:] = [n * m * sizeof(floating)] * 3 + [picked.shape[0] * sizeof(floating)]
     _refuse_overlap("delta_and_pick", starts, sizes, 4)
     with nogil, cython.boundscheck(False), cython.wraparound(False):
+        # One flat loop per case (all C-contiguous, one shape): vectorised.
+        po, py, pd = &output[0, 0], &Y[0, 0], &delta[0, 0]
+        if with_scale:
+            for i in range(n * m):
+                pd[i] = (po[i] - py[i]) * s
+        else:
+            for i in range(n * m):
+                pd[i] = po[i] - py[i]
         for r in range(n):
-            for k in range(m):
-                o = output[r, k]
-                delta[r, k] = (o - Y[r, k]) * s if with_scale else o - Y[r, k]
-        for r in range(n):
+            # Each row's ones counted and located without a branch (a branch
+            # per value mispredicts at the one, about once a row); a one-hot
+            # row then picks its one output.
+            ones, at, others = 0, 0, 0
             for k in range(m):
                 y = Y[r, k]
-                if y == 1:
+                one = <Py_ssize_t>(y == 1)
+                ones = ones + one
+                at = at + k * one
+                others = others + <Py_ssize_t>(y != 0) - one
+            if others:
+                count = -1
+                break
+            if ones > 1:  # several ones: each in turn
+                at, ones = 0, m
+            for k in range(at, at + ones):
+                if Y[r, k] == 1:
                     o = output[r, k]
                     c = o if (o >= lo or o != o) else lo
                     picked[count] = c if (c <= hi or c != c) else hi
                     count = count + 1
-                elif y != 0:
-                    other = True
-    return -1 if other else count
+    return count

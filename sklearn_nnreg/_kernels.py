@@ -11,8 +11,10 @@ ValueError that names them.  The compiled loops make one pass over memory
 where numpy makes one per operation.
 
 Scalars are Python floats, rounded to the arrays' type where they meet them
-(numpy's rule for a Python float), except Adam's bias-corrected rate, which
-multiplies in float64 as scikit-learn's does (``dtype=np.float64`` below).
+(numpy's rule for a Python float), Adam's bias-corrected rate included: a
+float32 fit computes its update in float32.  (scikit-learn's MLP under numpy
+2 multiplies float32 moments by a float64 numpy scalar, so computes it in
+float64; float64 fits are the same either way.)
 
 ``use_compiled(False)`` turns the compiled loops off (the tests compare both
 paths); so does the environment variable ``SKLEARN_NNREG_PURE_NUMPY=1`` at
