@@ -153,6 +153,37 @@ keep the reference's NaN bits: 50 SSE2 instructions per two weights
 against 36), which the saved division pays back; in float32 the L1 styles
 now cost adam ~15 us (proximal) and ~65 us (cumulative) per step at (b).
 
+Session 9 took four more per-step costs of every fit (hot loops, min of 11
+timings, f32 / f64): adam's update is computed in the weights' dtype, the
+rate rounded once (a plain adam pass over (b)'s 58.5k weights 75 -> 59 /
+unchanged us); the softmax's row maximum is a max instruction per value,
+the first NaN looked for after (256 x 10: 9.6 -> 4.5 / 9.9 -> 4.5 us); the
+log loss of one-hot targets takes one log per sample, of the true class's
+clipped probability (the head, delta included, 25.5 -> 21.1 / 31.5 -> 23.4
+us); an L2 gradient fit's recorded penalty is summed in the optimizer's
+pass, block by block (+13.5 / +18 us in the pass, hot, against a separate
+np.dot of 7.8 / 11.3 us hot and 20-30 us within a fit, where the weights
+are no longer in cache).  One step of (b) within a fit after these, by a
+timer around each part (sklearn-equivalent L2 fit, 2 BLAS threads, 8
+epochs, us per step; the host's load 1.4-1.6 from other processes):
+
+=======================================  =====  =====
+part of the step (us per step)           f32    f64
+=======================================  =====  =====
+products (8 GEMMs)                       1479   2821
+adam, L2 decay, ``w -= update``, R(w)    90     217
+the epoch's gather of X and Y            42     76
+softmax (shift, exp, sums, divide)       42     92
+output delta, clip, log of the true      36     60
+class, loss
+intercepts (+ relu), forward             33     66
+relu backward                            25     59
+column sums (intercept gradients)        19     39
+the rest (set-up, Python, the timers)    72     102
+the whole step / the floor's             1838   3532
+                                         / 1442 / 2820
+=======================================  =====  =====
+
 Usage::
 
     python benchmarks/bench_epoch.py [--quick] [--repeats N] [--cases a,b,c,d]
