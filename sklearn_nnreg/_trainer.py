@@ -152,7 +152,14 @@ class StochasticTrainer:
         style, w = self.style, self._penalized[1]
         if decay is not None:
             decay = (w.shape[0], decay)
-            if self._records_objective and style.bound_after_step(w) is None:
+            # (A decay means an L2 part alone: the L1 and group parts are
+            # not decays.  The value then needs sum w**2 and nothing else.)
+            pure_l2 = not (self.penalty.l1 or self.penalty.group)
+            if (
+                self._records_objective
+                and pure_l2
+                and style.bound_after_step(w) is None
+            ):
                 self._fused_step = self.optimizer.bind_step(
                     grad, update, False, flat, decay, square_norm=True
                 )
