@@ -491,7 +491,10 @@ def main(argv=None):
             print("      ", info.get("filepath"))
         print(
             "sklearn_nnreg compiled loops:",
-            "built" if _kernels.compiled_available() else "not built (numpy path)",
+            f"built, the {_kernels.compiled_variant()} build"
+            f" (of {', '.join(_kernels.compiled_variants())})"
+            if _kernels.compiled_available()
+            else "not built (numpy path)",
         )
         for key in args.cases.split(","):
             run_case(cases[key.strip()], args.repeats, args.quick, args)

@@ -87,6 +87,36 @@ def memoryview_of_rows(floating[:, ::1] a):
     return a
 
 
+# ------------------------------------------------------ the CPU's level
+cdef extern from *:
+    """
+    /* 2 when this CPU (and its OS) runs x86-64-v4 code (AVX-512 F, BW, CD,
+       DQ, VL), 1 for x86-64-v3 (AVX2, FMA, BMI1/2, ...), else 0.  gcc 12 and
+       later name the levels; other compilers get 0 (the baseline module). */
+    static int nnreg_simd_level(void) {
+    #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12 \
+        && (defined(__x86_64__) || defined(__i386__))
+        __builtin_cpu_init();
+        if (__builtin_cpu_supports("x86-64-v4")) return 2;
+        if (__builtin_cpu_supports("x86-64-v3")) return 1;
+    #endif
+        return 0;
+    }
+    """
+    int nnreg_simd_level() noexcept nogil
+
+
+def simd_level():
+    """0, 1 or 2: whether this CPU runs the baseline module only, also
+    ``_ckernels_avx2`` (x86-64-v3) or also ``_ckernels_avx512`` (x86-64-v4).
+
+    ``_kernels`` asks the baseline module, compiled for any x86-64, before it
+    imports a variant, whose code (its module set-up included) may use
+    instructions that an older CPU does not have.
+    """
+    return nnreg_simd_level()
+
+
 # The loops, by the part of the training step they serve.  Each file is
 # included here (one compiled module); the helpers above are shared.
 include "_ckernels_layers.pxi"

@@ -19,8 +19,19 @@ float64; float64 fits are the same either way.)
 ``use_compiled(False)`` turns the compiled loops off (the tests compare both
 paths); so does the environment variable ``SKLEARN_NNREG_PURE_NUMPY=1`` at
 import time.
+
+The loops are built up to three times (see pyproject.toml): ``_ckernels`` for
+any CPU of its family, and on x86-64 ``_ckernels_avx2`` (``-march=x86-64-v3``)
+and ``_ckernels_avx512`` (``-march=x86-64-v4``), the same source vectorised
+with wider registers, the same operations in the same order: the same bits.
+At import the widest one that was built and that this CPU runs (the baseline
+module asks the CPU) is used; ``SKLEARN_NNREG_SIMD=baseline`` (or ``avx2``)
+in the environment caps it, and ``use_variant`` switches within a block.
+``compiled_variant()`` names the one in use.
 """
 
+import importlib
+import importlib.util
 import os
 from contextlib import contextmanager
 from functools import partial
@@ -28,9 +39,76 @@ from functools import partial
 import numpy as np
 
 try:  # pragma: no cover - depends on the build
-    from . import _ckernels
+    from . import _ckernels as _baseline
 except ImportError:  # pragma: no cover - depends on the build
-    _ckernels = None
+    _baseline = None
+
+# The builds of the loops, narrowest first; the index is the CPU level that
+# the baseline module's simd_level() reports for it.
+SIMD_VARIANTS = ("baseline", "avx2", "avx512")
+
+
+def _simd_cap(value):
+    """The widest variant allowed by SKLEARN_NNREG_SIMD's ``value`` (None or
+    empty: any)."""
+    if not value:
+        return SIMD_VARIANTS[-1]
+    name = value.strip().lower()
+    if name not in SIMD_VARIANTS:
+        raise ValueError(
+            f"SKLEARN_NNREG_SIMD={value!r} is not a build of the compiled loops; "
+            f"use one of {', '.join(SIMD_VARIANTS)} (the widest allowed), or "
+            "unset it to use the widest that this CPU runs"
+        )
+    return name
+
+
+def _cpu_level():
+    """How many of the variants after the baseline this CPU runs."""
+    return 0 if _baseline is None else int(_baseline.simd_level())
+
+
+def compiled_variants():
+    """The builds of the compiled loops that are installed and that this CPU
+    runs, narrowest first (``()`` when the extension was not built)."""
+    if _baseline is None:
+        return ()
+    names = ["baseline"]
+    for name in SIMD_VARIANTS[1 : 1 + _cpu_level()]:
+        if importlib.util.find_spec(f"{__package__}._ckernels_{name}") is not None:
+            names.append(name)
+    return tuple(names)
+
+
+def _variant_module(name):
+    """The module of the variant ``name`` (one of ``compiled_variants()``)."""
+    if name not in compiled_variants():
+        raise ValueError(
+            f"the compiled loops' variant {name!r} is not available here; "
+            f"available: {', '.join(compiled_variants()) or 'none'}"
+        )
+    if name == "baseline":
+        return _baseline
+    return importlib.import_module(f"{__package__}._ckernels_{name}")
+
+
+def _select_variant(cap):
+    """The widest available variant no wider than ``cap``."""
+    allowed = SIMD_VARIANTS[: SIMD_VARIANTS.index(cap) + 1]
+    for name in reversed(compiled_variants()):
+        if name in allowed:
+            try:
+                return _variant_module(name)
+            except ImportError:  # pragma: no cover - a broken install
+                continue
+    return _baseline
+
+
+_ckernels = (
+    None
+    if _baseline is None
+    else _select_variant(_simd_cap(os.environ.get("SKLEARN_NNREG_SIMD")))
+)
 
 _state = {
     "compiled": _ckernels is not None and not os.environ.get("SKLEARN_NNREG_PURE_NUMPY")
@@ -40,6 +118,33 @@ _state = {
 def compiled_available():
     """Whether the compiled extension was built and imported."""
     return _ckernels is not None
+
+
+def compiled_variant():
+    """The name of the build of the compiled loops in use (one of
+    ``SIMD_VARIANTS``), or None when the extension was not built."""
+    if _ckernels is None:
+        return None
+    return (
+        SIMD_VARIANTS[0]
+        if _ckernels is _baseline
+        else _ckernels.__name__.rsplit("_", 1)[-1]
+    )
+
+
+@contextmanager
+def use_variant(name):
+    """Within the block, run the compiled loops of the build ``name`` (one of
+    ``compiled_variants()``).  Loops bound before the block keep their build:
+    bind (fit) inside it."""
+    global _ckernels
+    module = _variant_module(name)
+    previous = _ckernels
+    _ckernels = module
+    try:
+        yield
+    finally:
+        _ckernels = previous
 
 
 @contextmanager
