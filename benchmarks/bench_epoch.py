@@ -184,6 +184,38 @@ the whole step / the floor's             1838   3532
                                          / 1442 / 2820
 =======================================  =====  =====
 
+Session 10 ran on another machine: a 2-core Zen 5 EPYC (AVX-512), where
+numpy's OpenBLAS (Haswell kernels) does (b)'s products about 2.8x faster
+than on the Zen 1, while the compiled loops, built for any x86-64 (SSE2),
+gained less: the rest of the step weighed more.  The loops are now also
+built with ``-march=x86-64-v3`` and ``-march=x86-64-v4`` (``_ckernels_avx2``,
+``_ckernels_avx512``; the same source, the same bits) and the widest that
+the CPU runs is used.  Per loop, hot, median of 300 (baseline / AVX2 /
+AVX-512, f64 and f32): adam over 58.5k weights 95 / 49 / 28 and 31 / 16 / 9
+us; the scalar soft-threshold 18 / 8 / 6 and 9 / 4 / 3 us; the sums (numpy's
+pairwise order, not vectorisable without reordering) unchanged.  One step of
+(b) within a fit, baseline build against AVX-512 build (a timer around each
+part, sklearn-equivalent L2 fit, 2 BLAS threads, 8 epochs, medians of 3
+fits, us per step):
+
+=======================================  ===========  ===========
+part of the step (us per step)           f32          f64
+=======================================  ===========  ===========
+products (8 GEMMs)                       461 / 469    1095 / 987
+adam, L2 decay, ``w -= update``, R(w)    54 / 20      217 / 47
+the epoch's gather of X and Y            25 / 21      40 / 42
+intercepts (+ relu), forward             14 / 8       42 / 15
+relu backward                            13 / 9       41 / 17
+column sums (intercept gradients)        12 / 10      36 / 18
+softmax (shift, exp, sums, divide)       9 / 10       19 / 12
+output delta, clip, log, loss            10 / 9       17 / 9
+the rest (Python, the timers)            11 / 13      17 / 18
+the whole step, with the gather          610 / 566    1540 / 1162
+=======================================  ===========  ===========
+
+The products vary by 10% from fit to fit; the rest of an AVX-512 step is
+about 80 us in f32 and 175 us in f64, 0.17x of the products.
+
 Usage::
 
     python benchmarks/bench_epoch.py [--quick] [--repeats N] [--cases a,b,c,d]
