@@ -104,11 +104,9 @@ def _select_variant(cap):
     return _baseline
 
 
-_ckernels = (
-    None
-    if _baseline is None
-    else _select_variant(_simd_cap(os.environ.get("SKLEARN_NNREG_SIMD")))
-)
+# Checked even without the extension: a misspelt cap is an error everywhere.
+_CAP = _simd_cap(os.environ.get("SKLEARN_NNREG_SIMD"))
+_ckernels = None if _baseline is None else _select_variant(_CAP)
 
 _state = {
     "compiled": _ckernels is not None and not os.environ.get("SKLEARN_NNREG_PURE_NUMPY")
