@@ -3,12 +3,13 @@ ones recorded before the architecture refactor (see ``_reference_configs``).
 
 Recorded and checked bitwise on the development machine; the test allows
 1e-12 relative to the largest weight of the fit, so that a CI machine whose
-BLAS picks another kernel (another summation order in the matrix products)
-does not fail on the last bits.  Relative to the fit's scale, not to each
-weight: a weight near zero is a sum of larger terms, and their last bits are
-larger than its own (on a 2-core Zen 5, whose OpenBLAS picks other blocking
-than the Zen 1 of the recording, one L-BFGS weight of 9.4e-4 moved by
-9.2e-15, 9.7e-12 of itself).
+BLAS or numpy picks other kernels for its CPU (another summation order in
+the matrix products, another vectorised exp or log) does not fail on the
+last bits.  Relative to the fit's scale, not to each weight: a weight near
+zero is a sum of larger terms, whose last bits are larger than its own (on
+a 2-core Zen 5, where the recording was made on a Zen 1, one L-BFGS weight
+of 9.4e-4 moved by 9.2e-15, 9.7e-12 of itself; the other fits were bitwise
+the recording).
 """
 
 from pathlib import Path
