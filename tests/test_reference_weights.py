@@ -7,9 +7,10 @@ BLAS or numpy picks other kernels for its CPU (another summation order in
 the matrix products, another vectorised exp or log) does not fail on the
 last bits.  Relative to the fit's scale, not to each weight: a weight near
 zero is a sum of larger terms, whose last bits are larger than its own (on
-a 2-core Zen 5, where the recording was made on a Zen 1, one L-BFGS weight
-of 9.4e-4 moved by 9.2e-15, 9.7e-12 of itself; the other fits were bitwise
-the recording).
+a 2-core Zen 5, where the recording was made on a Zen 1, 5 of the 18 fits
+differ in some last bits, with every build of the compiled loops and on the
+numpy path; one L-BFGS weight of 9.4e-4 moved by 9.2e-15, 9.7e-12 of
+itself).
 """
 
 from pathlib import Path
