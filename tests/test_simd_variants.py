@@ -22,6 +22,7 @@ from sklearn.datasets import make_classification
 
 from sklearn_nnreg import RegularizedMLPClassifier, _kernels
 from tests._compiled import REQUIRES_COMPILED, assert_same_bits, assert_same_fit
+from tests._reference_configs import CONFIGS
 
 pytestmark = REQUIRES_COMPILED
 
@@ -32,36 +33,19 @@ wider_builds = pytest.mark.parametrize(
     or [pytest.param(None, marks=pytest.mark.skip(reason="no wider build runs here"))],
 )
 
-# One fit per style and solver, with hidden layers wide enough for every
+# The recorded configurations (every style, adam / sgd / L-BFGS, schedules,
+# early stopping) and a tanh fit, with hidden layers wide enough for every
 # vector width, a batch that is not a multiple of one, and rows that leave a
 # remainder: the vector loops and their tails both run.
-FITS = {
-    "gradient_l2_adam": dict(solver="adam", penalty="l2", alpha=1e-3),
-    "gradient_en_sgd": dict(solver="sgd", penalty="elasticnet", alpha=1e-3),
-    "decoupled_l1_adam": dict(
-        solver="adam", penalty="l1", alpha=1e-4, penalty_style="decoupled"
-    ),
-    "multiplicative_sgd": dict(
-        solver="sgd", penalty="l2", alpha=0.999, penalty_style="multiplicative"
-    ),
-    "proximal_en_adam": dict(
-        solver="adam", penalty="elasticnet", alpha=1e-2, penalty_style="proximal"
-    ),
-    "proximal_l1_sgd": dict(
-        solver="sgd", penalty="l1", alpha=1e-2, penalty_style="proximal"
-    ),
-    "cumulative_l1_adam": dict(
-        solver="adam", penalty="l1", alpha=1e-2, penalty_style="cumulative"
-    ),
-    "cumulative_en_sgd_intercepts": dict(
-        solver="sgd",
-        penalty="elasticnet",
-        alpha=1e-2,
-        penalty_style="cumulative",
-        penalize_intercepts=True,
-    ),
-    "none_tanh_adam": dict(solver="adam", penalty=None, activation="tanh"),
-    "lbfgs_l1": dict(solver="lbfgs", penalty="l1", alpha=1e-2),
+FITS = dict(
+    CONFIGS, none_tanh_adam=dict(solver="adam", penalty=None, activation="tanh")
+)
+# Fits whose exact zeros (the L1 styles' point) are part of what must agree.
+WITH_ZEROS = {
+    "proximal_l1_adam",
+    "proximal_en_sgd",
+    "cumulative_l1_sgd",
+    "cumulative_en_adam_intercepts",
 }
 
 
@@ -85,11 +69,8 @@ def _fit(variant, estimator, X, y):
 def test_a_wider_build_fits_the_baseline_builds_bits(data, name, dtype, variant):
     X, y = data
     estimator = RegularizedMLPClassifier(
-        hidden_layer_sizes=(37, 19),
-        batch_size=45,
-        max_iter=6,
+        **dict(FITS[name], hidden_layer_sizes=(37, 19), batch_size=45, max_iter=6),
         random_state=0,
-        **FITS[name],
     )
     X = X.astype(dtype)
     wide = _fit(variant, estimator, X, y)
@@ -100,8 +81,7 @@ def test_a_wider_build_fits_the_baseline_builds_bits(data, name, dtype, variant)
         assert wide.loss_ == baseline.loss_
     else:
         assert_same_fit(wide, baseline)
-    if FITS[name].get("penalty_style") in ("proximal", "cumulative"):
-        # The L1 styles' exact zeros are part of what must agree.
+    if name in WITH_ZEROS:
         assert any((c == 0).any() for c in wide.coefs_)
 
 
